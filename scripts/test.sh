@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sets up what is missing, builds, and runs the whole test suite:
+#   1. gcc (RelWithDebInfo): every test, including the real-server
+#      conformance suite and the fuzz/benchmark smoke runs;
+#   2. clang with AddressSanitizer + UndefinedBehaviorSanitizer: every test
+#      but the conformance suite (it runs Python servers, not our code).
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+scripts/setup.sh
+scripts/build.sh gcc
+ctest --test-dir build/gcc --output-on-failure -j "$jobs"
+
+scripts/build.sh asan
+ctest --test-dir build/asan --output-on-failure -j "$jobs" -LE conformance
+echo "test.sh: all suites passed"
