@@ -176,6 +176,7 @@ void Executor::OnRootDone(TaskState* task, std::exception_ptr error) {
     code = 1;
   }
   task->error = std::move(error);
+  if (task->on_done != nullptr) task->on_done(task, task->on_done_arg);
   trace_.Add(now_, task->id, kEvDone, code, 0, [code] {
     return std::string(code == 0 ? "returned" : code == 1 ? "failed" : "cancelled");
   });

@@ -111,6 +111,10 @@ struct TaskState {
 
   std::exception_ptr error;  // the failure, or Cancelled, once done
   WaitList joiners;
+  // Called once when the task is done (however it ended, also when it was
+  // cancelled before it started): asyncio's add_done_callback.
+  void (*on_done)(TaskState*, void*) = nullptr;
+  void* on_done_arg = nullptr;
 
   // Consumes a pending cancellation: throws Cancelled if one is pending.
   void ThrowIfCancelled() {

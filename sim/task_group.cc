@@ -4,21 +4,28 @@
 
 namespace sim {
 
-TaskGroup::TaskGroup(Executor& executor) : state_(std::make_shared<State>()) {
+TaskGroup::TaskGroup(Executor& executor) : state_(std::make_unique<State>()) {
   state_->executor = &executor;
   state_->all_done.Set();
 }
 
 TaskGroup::~TaskGroup() {
-  if (!joined_) CancelChildren(*state_);
+  if (joined_) return;
+  // Not joined (the parent left early): detach the children.
+  for (TaskState* child : state_->children) {
+    child->on_done = nullptr;
+    child->on_done_arg = nullptr;
+  }
+  CancelChildren(*state_);
 }
 
 void TaskGroup::Spawn(Task<void> child, absl::string_view name) {
   if (state_->running == 0) state_->all_done.Clear();
   ++state_->running;
-  auto handle =
-      state_->executor->Spawn(RunChild(state_, std::move(child)), name);
-  state_->children.push_back(handle.state());
+  TaskState* t = state_->executor->Spawn(std::move(child), name).state();
+  t->on_done = &TaskGroup::OnChildDone;
+  t->on_done_arg = state_.get();
+  state_->children.push_back(t);
 }
 
 void TaskGroup::CancelAll() { CancelChildren(*state_); }
@@ -29,15 +36,12 @@ void TaskGroup::CancelChildren(State& state, const TaskState* except) {
   }
 }
 
-Task<void> TaskGroup::RunChild(std::shared_ptr<State> state, Task<void> body) {
-  TaskState* self = co_await CurrentTask();
-  try {
-    co_await std::move(body);
-  } catch (const Cancelled&) {
-    // A cancelled child is not a failure.
-  } catch (...) {
-    state->errors.push_back(std::current_exception());
-    if (state->errors.size() == 1) CancelChildren(*state, self);
+void TaskGroup::OnChildDone(TaskState* child, void* arg) {
+  auto* state = static_cast<State*>(arg);
+  if (child->outcome == TaskState::Outcome::kFailed) {
+    child->joined = true;  // the group retrieves it
+    state->errors.push_back(child->error);
+    if (state->errors.size() == 1) CancelChildren(*state, child);
   }
   if (--state->running == 0) state->all_done.Set();
 }

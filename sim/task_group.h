@@ -53,10 +53,12 @@ class TaskGroup {
     std::vector<std::exception_ptr> errors;
     Event all_done;
   };
-  static Task<void> RunChild(std::shared_ptr<State> state, Task<void> body);
+  // The children's done callback: counts them down, collects failures, and
+  // cancels the others on the first.
+  static void OnChildDone(TaskState* child, void* state);
   static void CancelChildren(State& state, const TaskState* except = nullptr);
 
-  std::shared_ptr<State> state_;
+  std::unique_ptr<State> state_;
   bool joined_ = false;
 };
 

@@ -1,0 +1,129 @@
+#include "cli/commands.h"
+
+#include <cstdio>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "cli/scenario_flags.h"
+#include "models/catalog.h"
+#include "models/outcome.h"
+#include "models/presets.h"
+#include "models/scenario.h"
+#include "nlohmann/json.hpp"
+#include "sim/explore.h"
+#include "sim/program.h"
+#include "sim/tape_source.h"
+#include "sim/trace.h"
+
+namespace cli {
+
+int Dispatch(const std::string& command, const CommonOptions& o) {
+  if (command.empty()) return DefaultJob(o);
+  if (command == "list") return List(o);
+  if (command == "run") return Run(o);
+  if (command == "explore") return Explore(o);
+  if (command == "replay") return Replay(o);
+  if (command == "shrink") return Shrink(o);
+  std::fprintf(stderr,
+               "hangup: unknown command '%s' (expected list, run, explore, replay or shrink; "
+               "none runs the default job)\n",
+               command.c_str());
+  return 2;
+}
+
+int List(const CommonOptions& o) {
+  if (!o.args.empty() && o.args[0] == "--presets-markdown") {
+    std::fputs(models::PresetsMarkdown().c_str(), stdout);
+    return 0;
+  }
+  if (o.json) {
+    nlohmann::json j;
+    for (const models::Preset& p : models::Presets()) {
+      j["servers"].push_back({{"name", p.name}, {"description", p.description},
+                              {"http", p.http}, {"websocket", p.websocket}});
+    }
+    for (const models::AppInfo& a : models::Apps()) {
+      j["apps"].push_back({{"name", a.name}, {"description", a.description},
+                           {"protocol", std::string(models::ProtocolName(a.protocol))}});
+    }
+    for (const models::MiddlewareInfo& m : models::Middlewares()) {
+      j["middleware"].push_back({{"name", m.name}, {"description", m.description}});
+    }
+    for (const models::ClientInfo& c : models::Clients()) {
+      j["clients"].push_back({{"name", c.name}, {"description", c.description},
+                              {"protocol", std::string(models::ProtocolName(c.protocol))}});
+    }
+    for (const models::PolicyField& f : models::PolicyFields()) {
+      j["policy_fields"].push_back({{"name", f.name}, {"description", f.description},
+                                    {"values", f.values}});
+    }
+    AppendListJson(j);
+    std::puts(j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("servers (--server):\n");
+  for (const models::Preset& p : models::Presets()) {
+    std::printf("  %-26s %s%s\n", p.name.c_str(), p.description.c_str(),
+                p.http && p.websocket ? "" : p.http ? " [HTTP]" : " [WebSocket]");
+  }
+  std::printf("\napps (--app):\n");
+  for (const models::AppInfo& a : models::Apps()) {
+    std::printf("  %-26s %s [%s]\n", a.name, a.description,
+                a.protocol == models::Protocol::kHttp ? "HTTP" : "WebSocket");
+  }
+  std::printf("\nmiddleware (--middleware, repeatable, outermost first):\n");
+  for (const models::MiddlewareInfo& m : models::Middlewares()) {
+    std::printf("  %-26s %s\n", m.name, m.description);
+  }
+  std::printf("\nclients (--client):\n");
+  for (const models::ClientInfo& c : models::Clients()) {
+    std::printf("  %-26s %s [%s]\n", c.name, c.description,
+                c.protocol == models::Protocol::kHttp ? "HTTP" : "WebSocket");
+  }
+  std::printf("\npolicy overrides (--FIELD=VALUE):\n");
+  for (const models::PolicyField& f : models::PolicyFields()) {
+    std::printf("  --%-26s %s%s%s\n", f.name, f.description, f.values.empty() ? "" : ": ",
+                absl::StrJoin(f.values, "|").c_str());
+  }
+  PrintListText();
+  return 0;
+}
+
+int Run(const CommonOptions& o) {
+  absl::StatusOr<std::unique_ptr<models::Scenario>> scenario = BuildScenario(o);
+  if (!scenario.ok()) {
+    std::fprintf(stderr, "hangup run: %s\n", std::string(scenario.status().message()).c_str());
+    return 2;
+  }
+  models::Scenario& s = **scenario;
+  InstallChecker(s, o);
+  std::vector<uint8_t> tape;
+  sim::RunReport r;
+  const sim::ExecutorOptions exec = s.executor_options(/*record_trace=*/true);
+  if (!o.tape.empty()) {
+    absl::StatusOr<std::vector<uint8_t>> parsed = sim::TapeFromHex(o.tape);
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "hangup run: --tape: %s\n",
+                   std::string(parsed.status().message()).c_str());
+      return 2;
+    }
+    r = sim::ReplayTape(s, *parsed, exec);
+  } else {
+    absl::StatusOr<sim::StrategyOptions> strategy = sim::ParseStrategy(o.strategy);
+    if (!strategy.ok() || strategy->kind == sim::StrategyKind::kDfs) {
+      std::fprintf(stderr, "hangup run: --strategy: %s\n",
+                   strategy.ok() ? "run takes random or pct (dfs explores many runs: use explore)"
+                                 : std::string(strategy.status().message()).c_str());
+      return 2;
+    }
+    strategy->seed = o.seed;
+    std::unique_ptr<sim::ChoiceSource> source = sim::MakeRunSource(
+        *strategy, 0, strategy->kind == sim::StrategyKind::kPct ? sim::MeasureChoices(s, exec) : 0);
+    r = sim::RunProgram(s, *source, exec);
+  }
+  PrintRun(s, r, o);
+  return 0;
+}
+
+}  // namespace cli

@@ -1,0 +1,74 @@
+#include "cli/scenario_flags.h"
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "models/outcome.h"
+#include "sim/tape_source.h"
+#include "sim/trace.h"
+
+namespace cli {
+
+absl::StatusOr<models::ScenarioSpec> SpecFromFlags(const CommonOptions& o) {
+  models::ScenarioSpec spec;
+  if (!o.scenario.empty()) {
+    absl::StatusOr<models::ScenarioSpec> parsed = models::ScenarioSpec::Parse(o.scenario);
+    if (!parsed.ok()) return parsed.status();
+    spec = *std::move(parsed);
+  }
+  if (!o.server.empty()) spec.server = o.server;
+  if (!o.app.empty()) spec.app = o.app;
+  if (!o.client.empty()) spec.client = o.client;
+  if (!o.middleware.empty()) spec.middleware = o.middleware;
+  for (const auto& kv : o.overrides) spec.overrides.push_back(kv);
+  if (spec.server.empty() || spec.app.empty() || spec.client.empty()) {
+    return absl::InvalidArgumentError(
+        "a scenario needs --server, --app and --client (or --scenario=server=...,app=...,"
+        "client=...); `hangup list` shows the names");
+  }
+  return spec;
+}
+
+absl::StatusOr<std::unique_ptr<models::Scenario>> BuildScenario(const CommonOptions& o) {
+  absl::StatusOr<models::ScenarioSpec> spec = SpecFromFlags(o);
+  if (!spec.ok()) return spec.status();
+  return models::Scenario::Create(*spec);
+}
+
+void InstallChecker(models::Scenario&, const CommonOptions&) {}
+
+std::string ReproduceLine(const models::Scenario& scenario, const std::vector<uint8_t>& tape) {
+  return absl::StrCat("hangup replay ",
+                      sim::ReplayToken{scenario.Name(), tape}.Encode());
+}
+
+void PrintRun(const models::Scenario& s, const sim::RunReport& r, const CommonOptions& o) {
+  const models::Outcome& out = s.last_outcome();
+  if (o.json) {
+    nlohmann::json j = {
+        {"scenario", s.Name()},
+        {"verdict", std::string(sim::RunVerdictName(r.result.verdict))},
+        {"failure", r.failure},
+        {"trace_hash", sim::HashToString(r.result.trace_hash)},
+        {"steps", r.result.steps},
+        {"tape", sim::TapeToHex(r.tape)},
+        {"token", sim::ReplayToken{s.Name(), r.tape}.Encode()},
+        {"outcome", nlohmann::json::parse(models::OutcomeToJson(out))}};
+    std::puts(j.dump(2).c_str());
+    return;
+  }
+  std::printf("scenario: %s\n", s.Name().c_str());
+  std::printf("timeline:\n%s\n", r.timeline.c_str());
+  std::printf("outcome:\n%s", models::OutcomeToText(out).c_str());
+  std::printf("run: %s after %lld steps, trace hash %s\n",
+              std::string(sim::RunVerdictName(r.result.verdict)).c_str(),
+              static_cast<long long>(r.result.steps),
+              sim::HashToString(r.result.trace_hash).c_str());
+  if (r.failed()) std::printf("VIOLATION: %s\n", r.failure.c_str());
+  std::printf("reproduce: %s\n", ReproduceLine(s, r.tape).c_str());
+}
+
+void AppendListJson(nlohmann::json&) {}
+void PrintListText() {}
+
+}  // namespace cli

@@ -1,0 +1,251 @@
+// Middleware models: pass-through, Starlette's ServerErrorMiddleware, and
+// Starlette's BaseHTTPMiddleware (0.26.1, and the pre-0.21 variant).
+#include <memory>
+#include <vector>
+
+#include "models/catalog.h"
+#include "models/events.h"
+#include "models/py_exceptions.h"
+#include "sim/task_group.h"
+
+namespace models {
+namespace {
+
+class PassThrough : public App {
+ public:
+  explicit PassThrough(App& inner) : inner_(inner) {}
+  sim::Task<void> Call(const Scope& scope, Channel& ch) override {
+    ChannelWrapper wrapped(ch);
+    co_await inner_.Call(scope, wrapped);
+  }
+
+ private:
+  App& inner_;
+};
+
+// Starlette's ServerErrorMiddleware: on an exception, answers 500 if the
+// response had not started, then re-raises.
+class ServerError : public App {
+ public:
+  explicit ServerError(App& inner) : inner_(inner) {}
+  sim::Task<void> Call(const Scope& scope, Channel& ch) override {
+    Tracking tracking(ch);
+    std::exception_ptr error;
+    try {
+      co_await inner_.Call(scope, tracking);
+    } catch (const py::Exception&) {
+      error = std::current_exception();
+    }
+    if (!error) co_return;
+    if (!tracking.started && scope.protocol == Protocol::kHttp) {
+      co_await ch.Send(Message::Start(500));
+      co_await ch.Send(Message::Body(0, false, 21));
+    }
+    std::rethrow_exception(error);
+  }
+
+ private:
+  class Tracking : public ChannelWrapper {
+   public:
+    using ChannelWrapper::ChannelWrapper;
+    sim::Task<SendReturn> Send(Message m) override {
+      if (m.type == MessageType::kHttpResponseStart) started = true;
+      return ChannelWrapper::Send(m);
+    }
+    bool started = false;
+  };
+  App& inner_;
+};
+
+// Starlette's BaseHTTPMiddleware with the default dispatch (return await
+// call_next(request)), as in 0.26.1 (starlette/middleware/base.py):
+//  - the inner app runs in a task group, sending into a rendezvous memory
+//    stream (send_no_error swallows BrokenResourceError once it is closed);
+//  - its receive is receive_or_disconnect: a task group racing the real
+//    receive against response_sent, so it always suspends;
+//  - the outer StreamingResponse streams what the inner app sends and runs
+//    listen_for_disconnect on the real receive;
+//  - the body stream ends only when the inner app returns, so a final
+//    more_body=False waits for work after the response (encode/starlette#919).
+// `cancel_app_on_disconnect` models Starlette < 0.21, where the end of the
+// response cancelled the task group running the inner app (and its
+// background tasks, encode/starlette#1438).
+class BaseHttp : public App {
+ public:
+  BaseHttp(AppContext& ctx, App& inner, bool cancel_app_on_disconnect)
+      : ctx_(ctx), inner_(inner), cancel_app_(cancel_app_on_disconnect) {}
+
+  sim::Task<void> Call(const Scope& scope, Channel& ch) override {
+    if (scope.protocol != Protocol::kHttp) {
+      co_await inner_.Call(scope, ch);
+      co_return;
+    }
+    State st(ch);
+    sim::TaskGroup outer(ctx_.executor);
+    outer.Spawn(RunInner(this, &st, &scope), "call_next.coro");
+    // call_next: the first message must be the start.
+    std::optional<Message> first = co_await Pull(&st);
+    std::exception_ptr failure;
+    if (!first || first->type != MessageType::kHttpResponseStart) {
+      failure = std::make_exception_ptr(py::RuntimeError("No response returned."));
+    } else {
+      // StreamingResponse(content=body_stream()) on the real channel.
+      sim::TaskGroup response(ctx_.executor);
+      response.Spawn(StreamResponse(&st, &response, *first), "stream_response");
+      response.Spawn(ListenForDisconnect(&st, &response), "listen_for_disconnect");
+      std::vector<std::exception_ptr> errors = co_await response.JoinCollect();
+      if (!errors.empty()) failure = errors.front();
+    }
+    st.response_sent.Set();
+    st.recv_closed = true;
+    if (cancel_app_) outer.CancelAll();
+    std::vector<std::exception_ptr> errors = co_await outer.JoinCollect();
+    if (failure) std::rethrow_exception(failure);
+    if (!errors.empty()) std::rethrow_exception(errors.front());
+  }
+
+ private:
+  struct State;
+  class InnerChannel : public Channel {
+   public:
+    explicit InnerChannel(State* st) : st_(st) {}
+    sim::Task<Message> Receive() override { return ReceiveOrDisconnect(st_); }
+    sim::Task<SendReturn> Send(Message m) override { return SendNoError(st_, m); }
+
+   private:
+    State* st_;
+  };
+  struct State {
+    explicit State(Channel& outer_channel) : outer(outer_channel), inner(this) {}
+    Channel& outer;
+    InnerChannel inner;
+    sim::Queue<Message> stream{1};
+    bool send_closed = false;   // the inner app returned
+    bool recv_closed = false;   // the response was sent
+    sim::Event stream_event;    // wakes Pull when the sender closes
+    sim::Event response_sent;
+    std::exception_ptr app_exc;
+    std::optional<Message> raced;  // receive_or_disconnect's result
+  };
+
+  static sim::Task<void> RunInner(BaseHttp* self, State* st, const Scope* scope) {
+    try {
+      co_await self->inner_.Call(*scope, st->inner);
+    } catch (const py::Exception&) {
+      st->app_exc = std::current_exception();
+    }
+    st->send_closed = true;
+    st->stream_event.Set();
+  }
+
+  static sim::Task<std::optional<Message>> Pull(State* st) {
+    for (;;) {
+      if (auto m = st->stream.TryGet()) co_return m;
+      if (st->send_closed) co_return std::nullopt;
+      st->stream_event.Clear();
+      co_await st->stream_event.Wait();
+    }
+  }
+
+  static sim::Task<SendReturn> SendNoError(State* st, Message m) {
+    if (st->recv_closed) co_return SendReturn{};  // BrokenResourceError
+    co_await st->stream.PutWait(m);
+    st->stream_event.Set();
+    while (!st->stream.empty() && !st->recv_closed) {  // rendezvous
+      co_await sim::Yield();
+    }
+    co_return SendReturn{};
+  }
+
+  static sim::Task<void> RaceReceive(State* st, sim::TaskGroup* g) {
+    Message m = co_await st->outer.Receive();
+    st->raced = m;
+    g->CancelAll();
+  }
+  static sim::Task<void> RaceSent(State* st, sim::TaskGroup* g) {
+    co_await st->response_sent.Wait();
+    g->CancelAll();
+  }
+
+  static sim::Task<Message> ReceiveOrDisconnect(State* st) {
+    if (st->response_sent.is_set()) co_return Message::Of(MessageType::kHttpDisconnect);
+    st->raced.reset();
+    {
+      sim::TaskState* self = co_await sim::CurrentTask();
+      sim::TaskGroup race(*self->executor);
+      race.Spawn(RaceReceive(st, &race), "receive_or_disconnect");
+      race.Spawn(RaceSent(st, &race), "response_sent.wait");
+      co_await race.Join();  // suspends: a pre-cancelled caller sees nothing
+    }
+    if (st->response_sent.is_set() || !st->raced) {
+      co_return Message::Of(MessageType::kHttpDisconnect);
+    }
+    co_return *st->raced;
+  }
+
+  static sim::Task<void> StreamResponse(State* st, sim::TaskGroup* g, Message start) {
+    co_await st->outer.Send(start);
+    uint32_t seq = 0;
+    for (;;) {
+      std::optional<Message> m = co_await Pull(st);
+      if (!m) break;
+      if (m->type != MessageType::kHttpResponseBody) {
+        throw py::AssertionError("body_stream got a non-body message");
+      }
+      if (m->bytes > 0) co_await st->outer.Send(Message::Body(seq++, true, m->bytes));
+    }
+    if (st->app_exc) std::rethrow_exception(st->app_exc);
+    co_await st->outer.Send(Message::Body(seq, false, 0));
+    g->CancelAll();
+  }
+
+  static sim::Task<void> ListenForDisconnect(State* st, sim::TaskGroup* g) {
+    for (;;) {
+      Message m = co_await st->outer.Receive();
+      if (m.type == MessageType::kHttpDisconnect) break;
+    }
+    g->CancelAll();
+  }
+
+  AppContext& ctx_;
+  App& inner_;
+  bool cancel_app_;
+};
+
+const MiddlewareInfo kMiddlewares[] = {
+    {"passthrough", "forwards receive and send unchanged", true, true,
+     [](AppContext&, App& inner) -> std::unique_ptr<App> {
+       return std::make_unique<PassThrough>(inner);
+     }},
+    {"error-500", "Starlette ServerErrorMiddleware: 500 if the response had not started, then re-raise",
+     true, true,
+     [](AppContext&, App& inner) -> std::unique_ptr<App> {
+       return std::make_unique<ServerError>(inner);
+     }},
+    {"base-http",
+     "Starlette 0.26.1 BaseHTTPMiddleware: inner app in a task group behind a memory stream, "
+     "receive_or_disconnect",
+     true, false,
+     [](AppContext& c, App& inner) -> std::unique_ptr<App> {
+       return std::make_unique<BaseHttp>(c, inner, false);
+     }},
+    {"base-http-0.20",
+     "Starlette < 0.21 BaseHTTPMiddleware: the response's end cancels the inner app's task group",
+     true, false,
+     [](AppContext& c, App& inner) -> std::unique_ptr<App> {
+       return std::make_unique<BaseHttp>(c, inner, true);
+     }},
+};
+
+}  // namespace
+
+absl::Span<const MiddlewareInfo> Middlewares() { return kMiddlewares; }
+
+const MiddlewareInfo* FindMiddleware(absl::string_view name) {
+  for (const MiddlewareInfo& m : kMiddlewares) {
+    if (name == m.name) return &m;
+  }
+  return nullptr;
+}
+
+}  // namespace models

@@ -1,0 +1,113 @@
+// The outcome record of one run: what the app saw, what the server logged,
+// what the client got, counts and times. Properties (models/properties.h)
+// judge it; the CLI prints it as text and JSON.
+//
+// Filled in during the run by the server model (logs, notice time), the
+// observing channel next to the app (each send and receive the app saw), the
+// runner (how the app ended) and the client model (what it got).
+//
+//   const models::Outcome& o = run.outcome();
+//   for (const models::SendRecord& s : o.sends) if (s.raised) ...
+//   std::string json = models::OutcomeToJson(o);
+//
+// Thread-safety: one run, one thread.
+#ifndef HANGUP_MODELS_OUTCOME_H_
+#define HANGUP_MODELS_OUTCOME_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/asgi.h"
+#include "models/py_exceptions.h"
+#include "sim/time.h"
+
+namespace models {
+
+enum class LogLevel : uint8_t { kDebug, kInfo, kWarning, kError };
+absl::string_view LogLevelName(LogLevel level);  // "INFO", ...
+
+struct LogLine {
+  sim::Time time;
+  LogLevel level;
+  const char* logger;  // static
+  std::string text;
+};
+
+// What send() gave the app.
+enum class SendReturnKind : uint8_t { kNone, kResult, kFuture };
+
+struct SendRecord {
+  sim::Time time;            // when the call returned or raised
+  Message message;
+  bool raised = false;
+  py::ExceptionInfo error;   // when raised
+  SendReturnKind kind = SendReturnKind::kNone;
+  bool claimed_delivered = false;  // kResult: what it said; kFuture: resolved
+  bool future_resolved = false;    // kFuture: resolved by the end of the run
+  bool after_client_close = false;   // the client had closed when it returned
+  bool after_server_notice = false;  // the server had noticed the close
+  uint64_t wire_tag = 0;     // the segment written for it, 0 if none
+};
+
+struct ReceiveRecord {
+  sim::Time time;
+  Message message;
+  bool cancelled = false;  // the wait was cancelled (a timeout): "blocked"
+};
+
+enum class AppEnd : uint8_t { kRunning, kReturned, kRaised, kCancelled };
+absl::string_view AppEndName(AppEnd end);
+
+struct ClientView {
+  bool got_response_head = false;
+  int32_t status = 0;
+  int32_t body_chunks = 0;     // HTTP body chunks read
+  bool got_final_body = false;
+  int32_t ws_messages = 0;     // WebSocket messages read
+  bool ws_accepted = false;
+  int32_t ws_close_code = kNoCode;  // the server's close frame, if any
+  bool saw_reset = false;
+  bool saw_eof = false;
+  std::vector<uint64_t> consumed_tags;  // every segment it read, in order
+};
+
+struct Outcome {
+  Scope scope;
+  std::vector<SendRecord> sends;
+  std::vector<ReceiveRecord> receives;
+  bool receive_pending = false;  // the app was blocked in receive() at the end
+
+  AppEnd app_end = AppEnd::kRunning;
+  py::ExceptionInfo app_error;
+  sim::Time app_end_time = sim::Time::Infinite();
+  bool cancelled_by_watchdog = false;
+
+  std::vector<LogLine> logs;
+  ClientView client;
+
+  // Times; Infinite() when it did not happen.
+  sim::Time client_closed = sim::Time::Infinite();
+  sim::Time server_noticed = sim::Time::Infinite();
+  sim::Time app_noticed = sim::Time::Infinite();
+  sim::Time end_time;
+
+  // App-model bookkeeping (apps with cleanup and background work).
+  int cleanups = 0;             // times a cleanup (finally) block ran
+  bool background_started = false;
+  bool background_done = false;
+
+  // --- derived ---
+  int SendsAfterClientClose() const;
+  int SendsOkAfterClientClose() const;   // returned normally
+  int SendsAfterServerNotice() const;
+  const SendRecord* FirstSendAfterClose() const;
+  bool LoggedAtLeast(LogLevel level) const;
+};
+
+std::string OutcomeToJson(const Outcome& outcome);
+std::string OutcomeToText(const Outcome& outcome);
+
+}  // namespace models
+
+#endif  // HANGUP_MODELS_OUTCOME_H_

@@ -1,0 +1,298 @@
+#include "models/scenario.h"
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "models/events.h"
+#include "models/server.h"
+
+namespace models {
+namespace {
+
+std::string Names(std::vector<std::string> names) {
+  return absl::StrJoin(names, ", ");
+}
+
+// Records what the app saw: each send's result or exception, each receive.
+class ObservedChannel : public ChannelWrapper {
+ public:
+  ObservedChannel(Channel& inner, AppContext& ctx,
+                  std::vector<std::shared_ptr<sim::Future<bool>>>& futures)
+      : ChannelWrapper(inner), ctx_(ctx), futures_(futures) {}
+
+  sim::Task<Message> Receive() override {
+    Outcome& o = ctx_.outcome;
+    o.receive_pending = true;
+    Message m;
+    try {
+      m = co_await ChannelWrapper::Receive();
+    } catch (const sim::Cancelled&) {
+      o.receive_pending = false;
+      ReceiveRecord blocked{ctx_.executor.Now(), Message{}};
+      blocked.cancelled = true;
+      o.receives.push_back(blocked);
+      throw;
+    } catch (...) {
+      o.receive_pending = false;
+      throw;
+    }
+    o.receive_pending = false;
+    o.receives.push_back(ReceiveRecord{ctx_.executor.Now(), m});
+    if (m.type == MessageType::kHttpDisconnect || m.type == MessageType::kWsDisconnect) {
+      o.app_noticed = std::min(o.app_noticed, ctx_.executor.Now());
+    }
+    ctx_.executor.Record(kEvAppRecv, static_cast<int64_t>(m.type), m.code,
+                         [&] { return m.ToString(); });
+    co_return m;
+  }
+
+  sim::Task<SendReturn> Send(Message m) override {
+    Outcome& o = ctx_.outcome;
+    SendRecord rec;
+    rec.message = m;
+    SendReturn r;
+    try {
+      r = co_await ChannelWrapper::Send(m);
+    } catch (...) {
+      rec.raised = true;
+      rec.error = py::Describe(std::current_exception());
+      Finish(rec);
+      o.app_noticed = std::min(o.app_noticed, rec.time);
+      ctx_.executor.Record(kEvSendRaised, static_cast<int64_t>(m.type), m.seq, [&] {
+        return absl::StrCat(m.ToString(), " raised ", rec.error.type);
+      });
+      o.sends.push_back(std::move(rec));
+      futures_.push_back(nullptr);
+      throw;
+    }
+    rec.kind = r.kind;
+    rec.claimed_delivered = r.kind == SendReturnKind::kResult && r.delivered;
+    Finish(rec);
+    if (r.kind == SendReturnKind::kResult && !r.delivered) {
+      o.app_noticed = std::min(o.app_noticed, rec.time);
+    }
+    ctx_.executor.Record(kEvAppSend, static_cast<int64_t>(m.type), m.seq,
+                         [&] { return m.ToString(); });
+    o.sends.push_back(std::move(rec));
+    futures_.push_back(r.future);
+    co_return r;
+  }
+
+ private:
+  void Finish(SendRecord& rec) {
+    const Outcome& o = ctx_.outcome;
+    rec.time = ctx_.executor.Now();
+    rec.after_client_close = o.client_closed <= rec.time;
+    rec.after_server_notice = o.server_noticed <= rec.time;
+  }
+  AppContext& ctx_;
+  std::vector<std::shared_ptr<sim::Future<bool>>>& futures_;
+};
+
+class ObserverApp : public App {
+ public:
+  ObserverApp(AppContext& ctx, App& inner,
+              std::vector<std::shared_ptr<sim::Future<bool>>>& futures, sim::Duration linger)
+      : ctx_(ctx), inner_(inner), futures_(futures), linger_(linger) {}
+  sim::Task<void> Call(const Scope& scope, Channel& ch) override {
+    ObservedChannel observed(ch, ctx_, futures_);
+    co_await inner_.Call(scope, observed);
+    if (!linger_.IsZero()) co_await sim::Sleep(linger_);
+  }
+
+ private:
+  AppContext& ctx_;
+  App& inner_;
+  std::vector<std::shared_ptr<sim::Future<bool>>>& futures_;
+  sim::Duration linger_;
+};
+
+}  // namespace
+
+struct Scenario::World {
+  World(sim::Executor& ex, const sim::ConnectionOptions& options)
+      : connection(ex, options),
+        app_context{ex, outcome},
+        client_context{ex, connection.client(), outcome} {}
+  Outcome outcome;
+  sim::Connection connection;
+  AppContext app_context;
+  ClientContext client_context;
+  std::vector<std::shared_ptr<sim::Future<bool>>> futures;
+  std::vector<std::unique_ptr<App>> apps;  // innermost first
+  std::unique_ptr<Server> server;
+  std::unique_ptr<Client> client;
+};
+
+std::string ScenarioSpec::ToString() const {
+  std::vector<std::string> parts;
+  parts.push_back("server=" + server);
+  for (const std::string& m : middleware) parts.push_back("mw=" + m);
+  parts.push_back("app=" + app);
+  parts.push_back("client=" + client);
+  if (!linger.empty()) parts.push_back("linger=" + linger);
+  std::vector<std::pair<std::string, std::string>> sorted = overrides;
+  auto rank = [](const std::string& field) {
+    const auto fields = PolicyFields();
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (field == fields[i].name) return i;
+    }
+    return fields.size();
+  };
+  std::stable_sort(sorted.begin(), sorted.end(), [&](const auto& a, const auto& b) {
+    return rank(a.first) < rank(b.first);
+  });
+  for (const auto& [f, v] : sorted) parts.push_back(f + "=" + v);
+  return absl::StrJoin(parts, ",");
+}
+
+absl::StatusOr<ScenarioSpec> ScenarioSpec::Parse(absl::string_view text) {
+  ScenarioSpec spec;
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    const size_t eq = part.find('=');
+    if (eq == absl::string_view::npos || eq == 0 || eq + 1 == part.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "scenario part '", part, "' is not key=value (keys: server, mw, app, client, "
+          "or a policy field)"));
+    }
+    const std::string key(part.substr(0, eq));
+    const std::string value(part.substr(eq + 1));
+    if (key == "server") {
+      spec.server = value;
+    } else if (key == "mw" || key == "middleware") {
+      spec.middleware.push_back(value);
+    } else if (key == "app") {
+      spec.app = value;
+    } else if (key == "client") {
+      spec.client = value;
+    } else if (key == "linger") {
+      spec.linger = value;
+    } else if (FindPolicyField(key) != nullptr) {
+      spec.overrides.emplace_back(key, value);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "scenario key '", key, "' is unknown (expected server, mw, app, client, linger, or a "
+          "policy field; `hangup list` shows them)"));
+    }
+  }
+  for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"server", &spec.server},
+                                   {"app", &spec.app},
+                                   {"client", &spec.client}}) {
+    if (value->empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("scenario '", text, "' has no ", key, "=..."));
+    }
+  }
+  return spec;
+}
+
+absl::StatusOr<std::unique_ptr<Scenario>> Scenario::Create(const ScenarioSpec& spec) {
+  std::unique_ptr<Scenario> s(new Scenario(spec));
+  const Preset* preset = FindPreset(spec.server);
+  if (preset == nullptr) {
+    std::vector<std::string> names;
+    for (const Preset& p : Presets()) names.push_back(p.name);
+    return absl::NotFoundError(absl::StrCat("unknown server '", spec.server,
+                                            "' (expected one of: ", Names(names), ")"));
+  }
+  s->app_ = FindApp(spec.app);
+  if (s->app_ == nullptr) {
+    std::vector<std::string> names;
+    for (const AppInfo& a : Apps()) names.push_back(a.name);
+    return absl::NotFoundError(
+        absl::StrCat("unknown app '", spec.app, "' (expected one of: ", Names(names), ")"));
+  }
+  s->client_ = FindClient(spec.client);
+  if (s->client_ == nullptr) {
+    std::vector<std::string> names;
+    for (const ClientInfo& c : Clients()) names.push_back(c.name);
+    return absl::NotFoundError(absl::StrCat("unknown client '", spec.client,
+                                            "' (expected one of: ", Names(names), ")"));
+  }
+  s->protocol_ = s->app_->protocol;
+  if (s->client_->protocol != s->protocol_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "client '", spec.client, "' speaks ", ProtocolName(s->client_->protocol), " but app '",
+        spec.app, "' speaks ", ProtocolName(s->protocol_)));
+  }
+  if (!preset->Supports(s->protocol_)) {
+    return absl::InvalidArgumentError(absl::StrCat("server '", spec.server, "' does not serve ",
+                                                   ProtocolName(s->protocol_)));
+  }
+  for (const std::string& name : spec.middleware) {
+    const MiddlewareInfo* m = FindMiddleware(name);
+    if (m == nullptr) {
+      std::vector<std::string> names;
+      for (const MiddlewareInfo& mi : Middlewares()) names.push_back(mi.name);
+      return absl::NotFoundError(
+          absl::StrCat("unknown middleware '", name, "' (expected one of: ", Names(names), ")"));
+    }
+    s->middleware_.push_back(m);
+  }
+  if (!spec.linger.empty()) {
+    ServerPolicy scratch;  // reuse the policy's duration parser
+    const absl::Status st = SetPolicyField(scratch, "kill-after", spec.linger);
+    if (!st.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "scenario linger '", spec.linger, "': expected a duration like 30s or 500ms"));
+    }
+    s->linger_ = scratch.kill_after;
+  }
+  s->policy_ = preset->policy;
+  for (const auto& [field, value] : spec.overrides) {
+    SIM_RETURN_IF_ERROR(SetPolicyField(s->policy_, field, value));
+  }
+  s->name_ = spec.ToString();
+  return s;
+}
+
+Scenario::Scenario(ScenarioSpec spec) : spec_(std::move(spec)) {}
+Scenario::~Scenario() = default;
+
+sim::ExecutorOptions Scenario::executor_options(bool record_trace) const {
+  return sim::ExecutorOptions{.max_steps = 200'000,
+                              .max_time = sim::Seconds(120),
+                              .record_trace = record_trace};
+}
+
+void Scenario::Start(sim::Executor& ex) {
+  world_ = std::make_unique<World>(ex, sim::ConnectionOptions{});
+  World& w = *world_;
+  w.outcome.sends.reserve(32);
+  w.futures.reserve(32);
+  w.apps.push_back(app_->make(w.app_context));
+  w.apps.push_back(
+      std::make_unique<ObserverApp>(w.app_context, *w.apps.back(), w.futures, linger_));
+  for (size_t i = middleware_.size(); i > 0; --i) {
+    w.apps.push_back(middleware_[i - 1]->make(w.app_context, *w.apps.back()));
+  }
+  w.server = std::make_unique<Server>(ex, w.connection.server(), policy_, *w.apps.back(),
+                                      w.outcome, protocol_);
+  w.client = client_->make(w.client_context);
+  w.server->Start();
+  ex.Spawn(w.client->Run(), "client");
+}
+
+std::string Scenario::Check(sim::Executor& ex, const sim::RunResult& result) {
+  World& w = *world_;
+  w.outcome.end_time = ex.Now();
+  for (size_t i = 0; i < w.outcome.sends.size() && i < w.futures.size(); ++i) {
+    const auto& f = w.futures[i];
+    if (f && f->done()) {
+      w.outcome.sends[i].future_resolved = true;
+      w.outcome.sends[i].claimed_delivered = f->result();
+    }
+  }
+  if (!checker_) return "";
+  return checker_(spec_, w.outcome, result);
+}
+
+void Scenario::Finish() {
+  if (world_) last_outcome_ = std::move(world_->outcome);
+  world_.reset();
+}
+
+}  // namespace models

@@ -1,0 +1,99 @@
+// A scenario: a server preset (with policy overrides), a middleware chain,
+// an app and a client, as one runnable sim::Program. Every run builds a
+// fresh world (connection, server, app chain, client) and fills an Outcome.
+//
+// A scenario is named by its spec, which is also the program name in replay
+// tokens: "server=uvicorn-0.17.6-h11,mw=passthrough,app=sse-stream,
+// client=http-fin-after-1,send-after-close=future" (middleware outermost
+// first; policy overrides last, in field order).
+//
+//   auto spec = models::ScenarioSpec::Parse("server=daphne-4.0.0,app=ws-push,client=ws-fin");
+//   auto scenario = models::Scenario::Create(*spec);
+//   sim::RunReport r = sim::RunProgram(**scenario, source, (*scenario)->executor_options());
+//   const models::Outcome& o = (*scenario)->last_outcome();
+//
+// Thread-safety: a Scenario runs one run at a time; use one per thread.
+#ifndef HANGUP_MODELS_SCENARIO_H_
+#define HANGUP_MODELS_SCENARIO_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "models/catalog.h"
+#include "models/outcome.h"
+#include "models/presets.h"
+#include "models/server_policy.h"
+#include "sim/connection.h"
+#include "sim/executor.h"
+#include "sim/program.h"
+
+namespace models {
+
+struct ScenarioSpec {
+  std::string server;
+  std::vector<std::string> middleware;  // outermost first
+  std::string app;
+  std::string client;
+  std::vector<std::pair<std::string, std::string>> overrides;  // field, value
+  // The app lingers this long after its script returns normally, as the
+  // conformance suite's apps do ("30s"); empty = not at all.
+  std::string linger;
+
+  // The canonical one-line form (overrides in field order).
+  std::string ToString() const;
+  // Parses "key=value,..." with keys server, mw (repeatable), app, client,
+  // linger and policy field names. Errors name the key or value and what was
+  // expected; names are checked by Scenario::Create.
+  static absl::StatusOr<ScenarioSpec> Parse(absl::string_view text);
+};
+
+// Judges a finished run: "" or a one-line failure (its first word the
+// property's name). Set by the explorer; none by default.
+using RunChecker = std::function<std::string(const ScenarioSpec&, const Outcome&,
+                                             const sim::RunResult&)>;
+
+class Scenario : public sim::Program {
+ public:
+  // Checks every name and override against the catalogs and the protocol.
+  static absl::StatusOr<std::unique_ptr<Scenario>> Create(const ScenarioSpec& spec);
+  ~Scenario() override;
+
+  std::string Name() const override { return name_; }
+  void Start(sim::Executor& executor) override;
+  std::string Check(sim::Executor& executor, const sim::RunResult& result) override;
+  void Finish() override;
+
+  const ScenarioSpec& spec() const { return spec_; }
+  const ServerPolicy& policy() const { return policy_; }
+  Protocol protocol() const { return protocol_; }
+  // Budgets and tracing for this scenario's runs.
+  sim::ExecutorOptions executor_options(bool record_trace = false) const;
+  // The outcome of the last finished run.
+  const Outcome& last_outcome() const { return last_outcome_; }
+  void set_checker(RunChecker checker) { checker_ = std::move(checker); }
+
+ private:
+  struct World;
+  explicit Scenario(ScenarioSpec spec);
+
+  ScenarioSpec spec_;
+  std::string name_;
+  ServerPolicy policy_;
+  Protocol protocol_ = Protocol::kHttp;
+  const AppInfo* app_ = nullptr;
+  std::vector<const MiddlewareInfo*> middleware_;
+  const ClientInfo* client_ = nullptr;
+  sim::Duration linger_;
+  std::unique_ptr<World> world_;
+  Outcome last_outcome_;
+  RunChecker checker_;
+};
+
+}  // namespace models
+
+#endif  // HANGUP_MODELS_SCENARIO_H_

@@ -1,0 +1,309 @@
+#include "models/server.h"
+
+#include "absl/strings/str_cat.h"
+#include "models/events.h"
+#include "models/py_exceptions.h"
+#include "sim/timeout.h"
+
+namespace models {
+
+absl::string_view WsStateName(WsState state) {
+  switch (state) {
+    case WsState::kConnecting:
+      return "CONNECTING";
+    case WsState::kOpen:
+      return "OPEN";
+    case WsState::kRemoteClosing:
+      return "REMOTE_CLOSING";
+    case WsState::kLocalClosing:
+      return "LOCAL_CLOSING";
+    case WsState::kClosing:
+      return "CLOSING";
+    case WsState::kClosed:
+      return "CLOSED";
+  }
+  return "?";
+}
+
+// The receive and send callables the server hands to the app.
+class Server::AppChannel : public Channel {
+ public:
+  explicit AppChannel(Server* server) : server_(server) {}
+  sim::Task<Message> Receive() override { return server_->Receive(); }
+  sim::Task<SendReturn> Send(Message message) override {
+    return server_->Send(message);
+  }
+
+ private:
+  Server* server_;
+};
+
+Server::Server(sim::Executor& executor, sim::Endpoint& endpoint,
+               const ServerPolicy& policy, App& app, Outcome& outcome,
+               Protocol protocol)
+    : ex_(executor),
+      ep_(endpoint),
+      p_(policy),
+      app_(app),
+      out_(outcome),
+      protocol_(protocol),
+      channel_(std::make_unique<AppChannel>(this)) {
+  writable_.Set();
+  ep_.set_flow_listener(this);
+}
+
+Server::~Server() { ep_.set_flow_listener(nullptr); }
+
+void Server::Start() {
+  out_.scope = Scope{protocol_, protocol_ == Protocol::kHttp
+                                    ? p_.spec_version
+                                    : p_.ws_spec_version};
+  if (protocol_ == Protocol::kHttp) {
+    ex_.Spawn(HttpReader(this), "transport");
+  } else {
+    ex_.Spawn(WsReader(this), "transport");
+  }
+}
+
+void Server::Log(LogLevel level, const char* logger, std::string text) {
+  ex_.Record(kEvLog, static_cast<int64_t>(level), 0, [&] {
+    return absl::StrCat(LogLevelName(level), " ", logger, ": ", text);
+  });
+  out_.logs.push_back(LogLine{ex_.Now(), level, logger, std::move(text)});
+}
+
+void Server::NoteServerNoticed(int cause) {
+  if (out_.server_noticed != sim::Time::Infinite()) return;
+  out_.server_noticed = ex_.Now();
+  ex_.Record(kEvNotice, cause, 0, [cause] {
+    switch (cause) {
+      case 0:
+        return std::string("connection lost (clean FIN)");
+      case 1:
+        return std::string("connection lost (reset)");
+      case 2:
+        return std::string("close frame from the client");
+      case 3:
+        return std::string("write failed: connection closed");
+      default:
+        return std::string("response complete: stream closed");
+    }
+  });
+}
+
+void Server::OnPauseWriting() {
+  write_paused_ = true;
+  writable_.Clear();
+  ex_.Record(kEvFlow, 1, 0, [] { return std::string("pause_writing"); });
+}
+
+void Server::OnResumeWriting() {
+  write_paused_ = false;
+  writable_.Set();
+  ex_.Record(kEvFlow, 0, 0, [] { return std::string("resume_writing"); });
+}
+
+void Server::OnPeerConsumed(uint64_t tag) {
+  for (size_t i = 0; i < pending_futures_.size(); ++i) {
+    if (pending_futures_[i].first == tag) {
+      pending_futures_[i].second->SetResult(true);
+      pending_futures_.erase(pending_futures_.begin() +
+                             static_cast<ptrdiff_t>(i));
+      return;
+    }
+  }
+}
+
+bool Server::TransportWrite(uint32_t bytes, const wire::Unit& unit) {
+  const uint64_t tag = wire::Encode(unit);
+  if (transport_lost_ || transport_closing_) {
+    switch (p_.transport) {
+      case TransportKind::kUvloop:
+        throw py::RuntimeError(
+            "unable to perform operation on <TCPTransport closed=True "
+            "reading=False>; the handler is closed");
+      case TransportKind::kAsyncio:
+        // asyncio's _SelectorSocketTransport.write counts writes after the
+        // connection was lost and warns from the fifth on.
+        if (++dropped_writes_ >= 5) {
+          Log(LogLevel::kWarning, "asyncio", "socket.send() raised exception.");
+        }
+        return false;
+      case TransportKind::kStreams:
+      case TransportKind::kBuffered:
+        return false;
+    }
+  }
+  const sim::WriteStatus status = ep_.Write(bytes, tag);
+  ex_.Record(kEvWrite, static_cast<int64_t>(status), static_cast<int64_t>(tag),
+             [&] {
+               return absl::StrCat("frame ", static_cast<int>(unit.frame),
+                                   " seq ", unit.seq, " -> ",
+                                   sim::WriteStatusName(status));
+             });
+  if (status == sim::WriteStatus::kOk) return true;
+  // The socket reported the peer gone. asyncio and Twisted close the
+  // transport and call connection_lost(exc) on a later loop turn; streams
+  // leave it to the caller (drain() raises).
+  transport_lost_ = true;
+  if (p_.transport != TransportKind::kStreams && !lost_soon_pending_) {
+    lost_soon_pending_ = true;
+    ex_.Spawn(ConnectionLostSoon(this), "call_soon");
+  }
+  return false;
+}
+
+sim::Task<void> Server::ConnectionLostSoon(Server* self) {
+  self->NoteServerNoticed(3);  // no-op when the reader noticed first
+  if (self->protocol_ == Protocol::kHttp) {
+    self->HttpConnectionLost(/*clean=*/false);
+  } else {
+    self->WsConnectionLost(/*clean=*/false);
+  }
+  co_return;
+}
+
+sim::Task<void> Server::FlowWait() {
+  ex_.Record(kEvFlow, 2, 0, [] { return std::string("send waits on drain()"); });
+  co_await writable_.Wait();
+}
+
+SendReturn Server::Delivered(uint64_t tag, bool ok) {
+  SendReturn r;
+  switch (p_.send_after_close) {
+    case SendAfterClose::kResult:
+      r.kind = SendReturnKind::kResult;
+      r.delivered = ok;
+      break;
+    case SendAfterClose::kFuture:
+      r.kind = SendReturnKind::kFuture;
+      r.future = std::make_shared<sim::Future<bool>>();
+      if (!ok || transport_lost_) {
+        r.future->SetResult(false);
+      } else {
+        pending_futures_.emplace_back(tag, r.future);
+      }
+      break;
+    default:
+      break;
+  }
+  return r;
+}
+
+sim::Task<SendReturn> Server::AfterClose(const Message& message) {
+  if (p_.log_dropped_sends && message.type != MessageType::kWsClose) {
+    Log(LogLevel::kInfo, "_granian", "ASGI transport error: SendError");
+  }
+  switch (p_.send_after_close) {
+    case SendAfterClose::kRaise:
+      throw py::ClientDisconnected();
+    case SendAfterClose::kRaiseRuntime:
+      throw py::RuntimeError(
+          "ASGI flow error: Transport not initialized or closed");
+    case SendAfterClose::kNoop:
+      co_return SendReturn{};
+    case SendAfterClose::kResult:
+    case SendAfterClose::kFuture:
+      co_return Delivered(0, false);
+  }
+  co_return SendReturn{};
+}
+
+void Server::StampKillClock() {
+  if (kill_stamp_ == sim::Time::Infinite()) kill_stamp_ = ex_.Now();
+}
+
+void Server::StartApp() {
+  if (app_started_) return;
+  app_started_ = true;
+  app_task_ = ex_.Spawn(RunApp(this), "app");
+  if (!p_.kill_after.IsZero()) ex_.Spawn(Watchdog(this), "watchdog");
+}
+
+bool Server::IsSilencedOwnException(const std::exception_ptr& error) const {
+  if (p_.own_exception == OwnException::kLogged) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const py::ClientDisconnected&) {
+    return true;
+  } catch (const py::ExceptionGroup& group) {
+    if (p_.own_exception != OwnException::kSilentAnywhere) return false;
+    for (const std::exception_ptr& e : group.exceptions()) {
+      if (!IsSilencedOwnException(e)) return false;
+    }
+    return !group.exceptions().empty();
+  } catch (...) {
+  }
+  return false;
+}
+
+sim::Task<void> Server::RunApp(Server* self) {
+  Outcome& out = self->out_;
+  std::exception_ptr error;
+  bool cancelled = false;
+  try {
+    co_await self->app_.Call(out.scope, *self->channel_);
+  } catch (const sim::Cancelled&) {
+    cancelled = true;
+  } catch (...) {
+    error = std::current_exception();
+  }
+  out.app_end_time = self->ex_.Now();
+  if (cancelled) {
+    out.app_end = AppEnd::kCancelled;
+    out.app_error = py::Describe(std::make_exception_ptr(sim::Cancelled()));
+  } else if (error) {
+    out.app_end = AppEnd::kRaised;
+    out.app_error = py::Describe(error);
+    if (!self->IsSilencedOwnException(error)) {
+      self->Log(LogLevel::kError, self->p_.error_logger.c_str(),
+                absl::StrCat(self->p_.error_log_text, ": ", out.app_error.type,
+                             out.app_error.message.empty() ? "" : "(",
+                             out.app_error.message,
+                             out.app_error.message.empty() ? "" : ")"));
+    }
+  } else {
+    out.app_end = AppEnd::kReturned;
+  }
+  self->ex_.Record(kEvAppEnd, static_cast<int64_t>(out.app_end), 0, [&] {
+    return absl::StrCat(AppEndName(out.app_end),
+                        out.app_error.type[0] ? " " : "", out.app_error.type);
+  });
+  self->app_done_ = true;
+  if (self->protocol_ == Protocol::kHttp) {
+    self->HttpAfterApp();
+  } else {
+    self->WsAfterApp();
+  }
+}
+
+sim::Task<void> Server::Watchdog(Server* self) {
+  // daphne's application_checker: runs every interval, cancels the app once
+  // the disconnect stamp is older than kill_after.
+  for (;;) {
+    co_await sim::Sleep(self->p_.kill_check_interval);
+    if (self->app_done_) co_return;
+    if (self->kill_stamp_ != sim::Time::Infinite() &&
+        self->ex_.Now() - self->kill_stamp_ > self->p_.kill_after) {
+      self->Log(LogLevel::kWarning, "daphne.server",
+                "Application instance <Task pending> for connection took too "
+                "long to shut down and was killed.");
+      self->out_.cancelled_by_watchdog = true;
+      self->ex_.Record(kEvKill);
+      self->app_task_.Cancel();
+      co_return;
+    }
+  }
+}
+
+sim::Task<Message> Server::Receive() {
+  if (protocol_ == Protocol::kHttp) return HttpReceive();
+  return WsReceive();
+}
+
+sim::Task<SendReturn> Server::Send(Message message) {
+  if (protocol_ == Protocol::kHttp) return HttpSend(message);
+  return WsSend(message);
+}
+
+}  // namespace models

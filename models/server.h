@@ -1,0 +1,167 @@
+// The server model: one connection's server side, built from the parts a real
+// ASGI server has, each driven by a ServerPolicy value:
+//   - the transport reader, a task turning segments (data, FIN, RST) into
+//     protocol events (and, for WebSocket, a protocol library's state);
+//   - the protocol state (response started/complete, disconnected, closed);
+//   - the app's channel: receive() and send() with their ordered checks;
+//   - the app runner (run_asgi): how an exception escaping the app is
+//     handled and logged;
+//   - an optional watchdog that cancels the app some time after the
+//     disconnect (daphne's application_checker).
+// What the app observes emerges from the interleaving of these tasks with
+// the app's and the client's; nothing is looked up from a table.
+//
+//   models::Server server(executor, connection.server(), policy, app,
+//                         outcome, models::Protocol::kHttp);
+//   server.Start();   // spawns the transport reader (and the watchdog)
+//
+// Lifetime: the endpoint, policy, app and outcome outlive the server; the
+// server outlives the executor's run. Thread-safety: one run, one thread.
+#ifndef HANGUP_MODELS_SERVER_H_
+#define HANGUP_MODELS_SERVER_H_
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/app.h"
+#include "models/asgi.h"
+#include "models/outcome.h"
+#include "models/server_policy.h"
+#include "models/wire.h"
+#include "sim/connection.h"
+#include "sim/executor.h"
+#include "sim/sync.h"
+
+namespace models {
+
+// The WebSocket protocol library's connection state (websockets, wsproto
+// and autobahn states mapped onto one set).
+enum class WsState : uint8_t {
+  kConnecting,
+  kOpen,
+  kRemoteClosing,  // the peer's close frame arrived, ours not sent (wsproto)
+  kLocalClosing,   // our close frame sent, the peer's not arrived
+  kClosing,        // both sent, waiting for TCP to close (websockets)
+  kClosed,
+};
+absl::string_view WsStateName(WsState state);
+
+class Server : public sim::FlowListener {
+ public:
+  Server(sim::Executor& executor, sim::Endpoint& endpoint,
+         const ServerPolicy& policy, App& app, Outcome& outcome,
+         Protocol protocol);
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+  ~Server() override;
+
+  void Start();
+
+  // sim::FlowListener
+  void OnPauseWriting() override;
+  void OnResumeWriting() override;
+  void OnPeerConsumed(uint64_t tag) override;
+
+ private:
+  class AppChannel;
+
+  // --- common (server.cc) ---
+  void Log(LogLevel level, const char* logger, std::string text);
+  void NoteServerNoticed(int cause);
+  // Writes a unit to the socket as this server's transport does. Returns
+  // false when nothing reached the socket (dropped or failed).
+  bool TransportWrite(uint32_t bytes, const wire::Unit& unit);
+  static sim::Task<void> ConnectionLostSoon(Server* self);
+  sim::Task<void> FlowWait();
+  sim::Task<SendReturn> AfterClose(const Message& message);
+  SendReturn Delivered(uint64_t tag, bool ok);
+  void StartApp();
+  static sim::Task<void> RunApp(Server* self);
+  static sim::Task<void> Watchdog(Server* self);
+  bool IsSilencedOwnException(const std::exception_ptr& error) const;
+  void StampKillClock();
+  sim::Task<Message> Receive();
+  sim::Task<SendReturn> Send(Message message);
+
+  // --- HTTP (server_http.cc) ---
+  static sim::Task<void> HttpReader(Server* self);
+  void HttpConnectionLost(bool clean);
+  void HttpMarkDisconnected();
+  sim::Task<Message> HttpReceive();
+  sim::Task<SendReturn> HttpSend(Message message);
+  [[noreturn]] void HttpInvalid(const Message& message);
+  void HttpAfterApp();
+
+  // --- WebSocket (server_ws.cc) ---
+  static sim::Task<void> WsReader(Server* self);
+  void WsSetState(WsState state);
+  void WsPeerCloseFrame(int32_t code);
+  static sim::Task<void> WsOnCloseSoon(Server* self, int32_t code);
+  void WsConnectionLost(bool clean);
+  void WsQueueDisconnect(int32_t code, WsCode how);
+  sim::Task<Message> WsReceive();
+  sim::Task<SendReturn> WsSend(Message message);
+  sim::Task<SendReturn> WsSendData(Message message);
+  sim::Task<SendReturn> WsSendClose(Message message);
+  sim::Task<SendReturn> WsLibraryRefused(const Message& message);
+  [[noreturn]] void WsThrowLibraryError(const Message& message);
+  void WsAfterApp();
+  static sim::Task<void> WsCloseTimeout(Server* self, sim::Duration after);
+  void ArmCloseTimeout(sim::Duration after);
+
+  sim::Executor& ex_;
+  sim::Endpoint& ep_;
+  const ServerPolicy& p_;
+  App& app_;
+  Outcome& out_;
+  Protocol protocol_;
+  std::unique_ptr<AppChannel> channel_;
+
+  // Transport and flow control.
+  bool transport_lost_ = false;     // connection_lost ran, or a write failed
+  bool transport_closing_ = false;  // the server closed it
+  bool lost_soon_pending_ = false;
+  int dropped_writes_ = 0;
+  bool write_paused_ = false;
+  sim::Event writable_;
+
+  // App.
+  bool app_started_ = false;
+  bool app_done_ = false;
+  sim::JoinHandle<void> app_task_;
+  sim::Time kill_stamp_ = sim::Time::Infinite();
+
+  // Receive side.
+  bool disconnected_ = false;  // the server knows the client is gone
+  bool disconnect_queued_ = false;
+  sim::Queue<Message> queue_;
+  std::deque<Message> body_;  // Delivery::kRepeat
+  sim::Event message_event_;
+  bool request_complete_ = false;
+  uint32_t next_request_seq_ = 0;
+
+  // HTTP response.
+  bool response_started_ = false;
+  bool response_complete_ = false;
+
+  // WebSocket.
+  WsState ws_state_ = WsState::kConnecting;
+  sim::Event ws_closed_event_;  // the library reached kClosed
+  bool ws_app_closed_ = false;  // the app sent websocket.close (or the
+                                // server marked it so)
+  int32_t ws_close_code_ = kNoCode;  // the peer's close frame code
+  bool ws_close_frame_received_ = false;
+  bool ws_on_close_done_ = false;
+  sim::JoinHandle<void> ws_close_timeout_;
+
+  // Futures of kFuture sends, by wire tag.
+  std::vector<std::pair<uint64_t, std::shared_ptr<sim::Future<bool>>>>
+      pending_futures_;
+};
+
+}  // namespace models
+
+#endif  // HANGUP_MODELS_SERVER_H_

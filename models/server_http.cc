@@ -1,0 +1,206 @@
+// The HTTP/1.1 protocol part of the server model: the transport reader
+// turning segments into request events and connection loss, and the
+// receive() and send() paths with their ordered checks.
+#include "absl/strings/str_cat.h"
+#include "models/events.h"
+#include "models/py_exceptions.h"
+#include "models/server.h"
+
+namespace models {
+namespace {
+
+constexpr uint32_t kHeadBytes = 120;
+
+Message Disconnect() { return Message::Of(MessageType::kHttpDisconnect); }
+
+}  // namespace
+
+sim::Task<void> Server::HttpReader(Server* self) {
+  for (;;) {
+    const sim::Segment s = co_await self->ep_.Read();
+    if (s.kind == sim::Segment::Kind::kRst) {
+      self->HttpConnectionLost(/*clean=*/false);
+      co_return;
+    }
+    if (s.kind == sim::Segment::Kind::kFin) {
+      if (self->p_.fin == FinHandling::kIgnored && self->request_complete_) {
+        // h11 yields ConnectionClosed and the read loop just ends: nothing
+        // reaches the stream (hypercorn 0.13.2).
+        self->ex_.Record(kEvNotice, 9, 0, [] {
+          return std::string("FIN read, ignored: the read loop ends");
+        });
+        co_return;
+      }
+      self->HttpConnectionLost(/*clean=*/true);
+      co_return;
+    }
+    const wire::Unit u = wire::Decode(s.tag);
+    if (u.frame != wire::Frame::kReqHead && u.frame != wire::Frame::kReqBody) {
+      continue;
+    }
+    Message m = Message::Of(MessageType::kHttpRequest);
+    m.seq = self->next_request_seq_++;
+    m.more_body = !u.last;
+    m.bytes = u.frame == wire::Frame::kReqHead ? 0 : s.bytes;
+    if (u.last) self->request_complete_ = true;
+    if (u.frame == wire::Frame::kReqHead) self->StartApp();
+    if (u.frame == wire::Frame::kReqHead && !u.last) continue;
+    if (self->p_.delivery == Delivery::kRepeat) {
+      self->body_.push_back(m);
+      self->message_event_.Set();
+    } else {
+      self->queue_.Put(m);
+    }
+  }
+}
+
+void Server::HttpMarkDisconnected() {
+  disconnected_ = true;
+  if (p_.delivery == Delivery::kRepeat) {
+    message_event_.Set();
+  } else if (!disconnect_queued_) {
+    disconnect_queued_ = true;
+    queue_.Put(Disconnect());
+  }
+}
+
+void Server::HttpConnectionLost(bool clean) {
+  if (transport_lost_ && disconnected_) return;
+  transport_lost_ = true;
+  NoteServerNoticed(clean ? 0 : 1);
+  if (!(p_.loss_after_complete_ignored && response_complete_)) {
+    HttpMarkDisconnected();
+  }
+  StampKillClock();
+  if (p_.flow_release == FlowRelease::kReleased) writable_.Set();
+}
+
+sim::Task<Message> Server::HttpReceive() {
+  if (p_.delivery == Delivery::kOnce) {
+    co_return co_await queue_.Get();
+  }
+  // uvicorn: wait for a message unless disconnected or complete; then the
+  // disconnect wins over any unread body.
+  const bool complete_counts = p_.complete_is_disconnect;
+  while (!disconnected_ && !(complete_counts && response_complete_) &&
+         body_.empty()) {
+    message_event_.Clear();
+    co_await message_event_.Wait();
+  }
+  if (disconnected_ || (complete_counts && response_complete_)) {
+    co_return Disconnect();
+  }
+  Message m = body_.front();
+  body_.pop_front();
+  co_return m;
+}
+
+void Server::HttpInvalid(const Message& m) {
+  const std::string type(MessageTypeName(m.type));
+  const bool unknown = m.type != MessageType::kHttpResponseStart &&
+                       m.type != MessageType::kHttpResponseBody;
+  switch (p_.invalid_report) {
+    case InvalidReport::kUvicorn:
+      throw py::RuntimeError(absl::StrCat(
+          "Expected ASGI message '",
+          response_started_ ? "http.response.body" : "http.response.start",
+          "', but got '", type, "'."));
+    case InvalidReport::kHypercorn:
+      if (!response_started_ && m.type == MessageType::kHttpResponseBody) {
+        throw py::AttributeError(
+            "'HTTPStream' object has no attribute 'response'");
+      }
+      throw py::UnexpectedMessageError(absl::StrCat(
+          "Unexpected message type, ", type, " given the state ASGIHTTPState.",
+          response_started_ ? "RESPONSE" : "REQUEST"));
+    case InvalidReport::kDaphne:
+      if (unknown) {
+        throw py::ValueError(absl::StrCat("Cannot handle message type ", type, "!"));
+      }
+      throw py::ValueError(response_started_
+                               ? "HTTP response has already been started"
+                               : absl::StrCat("HTTP response has not yet been "
+                                              "started but got ", type));
+    case InvalidReport::kGranian:
+      throw py::RuntimeError(response_started_
+                                 ? "ASGI flow error: Response already started"
+                                 : "ASGI flow error: Response not started");
+    case InvalidReport::kSpec:
+      throw py::RuntimeError(absl::StrCat(
+          "Invalid ASGI message '", type, "' in state ",
+          response_started_ ? "response-started" : "response-not-started"));
+  }
+  throw py::RuntimeError("invalid message");
+}
+
+sim::Task<SendReturn> Server::HttpSend(Message m) {
+  // 1. Flow control: a paused transport makes send() wait in drain().
+  if (p_.flow_release != FlowRelease::kNoBackpressure && write_paused_ &&
+      !disconnected_) {
+    co_await FlowWait();
+  }
+  // 2. A known close returns before any order check (when it masks).
+  if (disconnected_ && p_.close_masks_invalid) co_return co_await AfterClose(m);
+  // 3. Order checks against the server's own response state.
+  if (response_complete_) {
+    if (p_.after_complete == AfterComplete::kIgnore) co_return SendReturn{};
+    if (p_.invalid_report == InvalidReport::kGranian) {
+      throw py::RuntimeError("ASGI flow error: Response already finished");
+    }
+    throw py::RuntimeError(absl::StrCat("Unexpected ASGI message '",
+                                        MessageTypeName(m.type),
+                                        "' sent, after response already completed."));
+  }
+  const bool valid = response_started_ ? m.type == MessageType::kHttpResponseBody
+                                       : m.type == MessageType::kHttpResponseStart;
+  if (!valid) HttpInvalid(m);
+  if (disconnected_) co_return co_await AfterClose(m);
+  // 4. Write.
+  wire::Unit unit;
+  uint32_t bytes = kHeadBytes;
+  if (m.type == MessageType::kHttpResponseStart) {
+    response_started_ = true;
+    unit = {wire::Frame::kRespHead, m.status, 0, false};
+  } else {
+    unit = {wire::Frame::kRespBody, -1, m.seq, !m.more_body};
+    bytes = m.bytes;
+  }
+  const bool ok = TransportWrite(bytes, unit);
+  if (!ok && p_.transport == TransportKind::kStreams && !disconnected_) {
+    // hypercorn: drain() raised ConnectionError; protocol_send turns it into
+    // a Closed event, which closes the stream and queues the disconnect.
+    NoteServerNoticed(3);
+    HttpConnectionLost(/*clean=*/false);
+  }
+  if (m.type == MessageType::kHttpResponseBody && !m.more_body) {
+    response_complete_ = true;
+    if (p_.complete_is_disconnect && p_.delivery == Delivery::kOnce) {
+      // The stream closes with the response (hypercorn's StreamClosed,
+      // daphne's finish()): later sends see a closed connection.
+      HttpMarkDisconnected();
+    }
+    if (p_.complete_stamps_kill_clock) StampKillClock();
+  }
+  co_return Delivered(wire::Encode(unit), ok);
+}
+
+void Server::HttpAfterApp() {
+  if (out_.app_end == AppEnd::kReturned && p_.log_incomplete_response &&
+      !disconnected_) {
+    if (!response_started_) {
+      Log(LogLevel::kError, "uvicorn.error",
+          "ASGI callable returned without starting response.");
+    } else if (!response_complete_) {
+      Log(LogLevel::kError, "uvicorn.error",
+          "ASGI callable returned without completing response.");
+    }
+  }
+  // An unfinished response ends the connection (uvicorn closes the
+  // transport, hypercorn closes the stream); the client sees EOF.
+  if (!response_complete_ && !transport_lost_ && !transport_closing_) {
+    transport_closing_ = true;
+    ep_.Close();
+  }
+}
+
+}  // namespace models

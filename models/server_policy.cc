@@ -1,0 +1,322 @@
+#include "models/server_policy.h"
+
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+
+namespace models {
+namespace {
+
+template <typename E>
+using Names = std::pair<E, const char*>;
+
+constexpr Names<SendAfterClose> kSendAfterClose[] = {
+    {SendAfterClose::kNoop, "noop"},     {SendAfterClose::kRaise, "raise"},
+    {SendAfterClose::kResult, "result"},
+    {SendAfterClose::kFuture, "future"},
+    {SendAfterClose::kRaiseRuntime, "raise-runtime-error"}};
+constexpr Names<LibraryErrors> kLibraryErrors[] = {
+    {LibraryErrors::kLeak, "leak"},
+    {LibraryErrors::kTranslate, "translate"},
+    {LibraryErrors::kSwallow, "swallow"}};
+constexpr Names<OwnException> kOwnException[] = {
+    {OwnException::kLogged, "logged"},
+    {OwnException::kSilentExact, "silent-exact"},
+    {OwnException::kSilentAnywhere, "silent-anywhere"}};
+constexpr Names<Delivery> kDelivery[] = {{Delivery::kRepeat, "repeat"},
+                                         {Delivery::kOnce, "once"}};
+constexpr Names<FinHandling> kFin[] = {
+    {FinHandling::kConnectionLost, "connection-lost"},
+    {FinHandling::kIgnored, "ignored"}};
+constexpr Names<TransportKind> kTransport[] = {
+    {TransportKind::kAsyncio, "asyncio"},
+    {TransportKind::kUvloop, "uvloop"},
+    {TransportKind::kStreams, "streams"},
+    {TransportKind::kBuffered, "buffered"}};
+constexpr Names<FlowRelease> kFlowRelease[] = {
+    {FlowRelease::kReleased, "released"},
+    {FlowRelease::kNotReleased, "not-released"},
+    {FlowRelease::kNoBackpressure, "no-backpressure"}};
+constexpr Names<InvalidReport> kInvalid[] = {
+    {InvalidReport::kUvicorn, "uvicorn"},
+    {InvalidReport::kHypercorn, "hypercorn"},
+    {InvalidReport::kDaphne, "daphne"},
+    {InvalidReport::kGranian, "granian"},
+    {InvalidReport::kSpec, "spec"}};
+constexpr Names<AfterComplete> kAfterComplete[] = {
+    {AfterComplete::kRaise, "raise"}, {AfterComplete::kIgnore, "ignore"}};
+constexpr Names<WsLibrary> kWsLibrary[] = {
+    {WsLibrary::kWebsockets, "websockets"},
+    {WsLibrary::kWsproto, "wsproto"},
+    {WsLibrary::kAutobahn, "autobahn"},
+    {WsLibrary::kSansio, "sansio"},
+    {WsLibrary::kIdeal, "ideal"}};
+constexpr Names<WsOnAppExit> kWsOnAppExit[] = {
+    {WsOnAppExit::kClose1000, "close-1000"},
+    {WsOnAppExit::kClose1006, "close-1006"},
+    {WsOnAppExit::kNothing, "nothing"}};
+constexpr Names<WsCode> kWsCode[] = {{WsCode::kPeer, "peer"},
+                                     {WsCode::k1006, "1006"},
+                                     {WsCode::kNoKey, "no-code-key"},
+                                     {WsCode::kNone, "nothing-queued"}};
+
+template <typename E, size_t N>
+const char* NameOf(const Names<E> (&table)[N], E value) {
+  for (const auto& [v, name] : table) {
+    if (v == value) return name;
+  }
+  return "?";
+}
+
+template <typename E, size_t N>
+std::vector<std::string> ValuesOf(const Names<E> (&table)[N]) {
+  std::vector<std::string> out;
+  for (const auto& entry : table) out.emplace_back(entry.second);
+  return out;
+}
+
+template <typename E, size_t N>
+absl::Status ParseInto(const Names<E> (&table)[N], absl::string_view text,
+                       const char* field, E* out) {
+  for (const auto& [v, name] : table) {
+    if (text == name) {
+      *out = v;
+      return absl::OkStatus();
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("policy field '", field, "': unknown value '", text,
+                   "' (expected one of: ", absl::StrJoin(ValuesOf(table), ", "),
+                   ")"));
+}
+
+absl::Status ParseBool(absl::string_view text, const char* field, bool* out) {
+  if (text == "yes" || text == "true") {
+    *out = true;
+  } else if (text == "no" || text == "false") {
+    *out = false;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "policy field '", field, "': expected yes or no, got '", text, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseDuration(absl::string_view text, const char* field,
+                           sim::Duration* out) {
+  int64_t n = 0;
+  absl::string_view digits = text;
+  int64_t unit = 1000'000'000;
+  if (absl::ConsumeSuffix(&digits, "ms")) {
+    unit = 1000'000;
+  } else if (absl::ConsumeSuffix(&digits, "s")) {
+    unit = 1000'000'000;
+  } else if (text != "0") {
+    digits = "";
+  }
+  if (!absl::SimpleAtoi(digits, &n) || n < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy field '", field,
+                     "': expected a duration like 10s or 500ms (0 = none), got '",
+                     text, "'"));
+  }
+  *out = sim::Nanos(n * unit);
+  return absl::OkStatus();
+}
+
+absl::Status ParseSpecVersion(absl::string_view text, int* out,
+                              const char* field = "spec-version") {
+  if (text == "absent") {
+    *out = 0;
+    return absl::OkStatus();
+  }
+  if (text.size() == 3 && text[1] == '.' && text[0] >= '2' && text[0] <= '9' &&
+      text[2] >= '0' && text[2] <= '9') {
+    *out = (text[0] - '0') * 10 + (text[2] - '0');
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "policy field '", field, "': expected absent or X.Y (like 2.4), got '",
+      text, "'"));
+}
+
+std::string YesNo(bool b) { return b ? "yes" : "no"; }
+
+#define ENUM_FIELD(fname, desc, member, table)                               \
+  PolicyField {                                                              \
+    fname, desc, ValuesOf(table),                                            \
+        [](const ServerPolicy& p) { return std::string(NameOf(table, p.member)); }, \
+        [](ServerPolicy& p, absl::string_view v) {                           \
+          return ParseInto(table, v, fname, &p.member);                      \
+        }                                                                    \
+  }
+#define BOOL_FIELD(fname, desc, member)                                       \
+  PolicyField {                                                               \
+    fname, desc, {"yes", "no"},                                               \
+        [](const ServerPolicy& p) { return YesNo(p.member); },                \
+        [](ServerPolicy& p, absl::string_view v) {                            \
+          return ParseBool(v, fname, &p.member);                              \
+        }                                                                     \
+  }
+#define DURATION_FIELD(fname, desc, member)                                   \
+  PolicyField {                                                               \
+    fname, desc, {},                                                          \
+        [](const ServerPolicy& p) {                                           \
+          return p.member.IsZero() ? std::string("none") : p.member.ToString(); \
+        },                                                                    \
+        [](ServerPolicy& p, absl::string_view v) {                            \
+          return ParseDuration(v == "none" ? "0" : v, fname, &p.member);      \
+        }                                                                     \
+  }
+
+std::vector<PolicyField> MakeFields() {
+  std::vector<PolicyField> f;
+  f.push_back(PolicyField{
+      "spec-version", "HTTP scope['asgi']['spec_version'] the server advertises",
+      {"absent", "2.0", "2.1", "2.3", "2.4", "2.5"},
+      [](const ServerPolicy& p) {
+        return p.spec_version == 0
+                   ? std::string("absent")
+                   : absl::StrCat(p.spec_version / 10, ".", p.spec_version % 10);
+      },
+      [](ServerPolicy& p, absl::string_view v) {
+        return ParseSpecVersion(v, &p.spec_version);
+      }});
+  f.push_back(PolicyField{
+      "ws-spec-version", "WebSocket scope['asgi']['spec_version']",
+      {"absent", "2.0", "2.1", "2.3", "2.4", "2.5"},
+      [](const ServerPolicy& p) {
+        return p.ws_spec_version == 0
+                   ? std::string("absent")
+                   : absl::StrCat(p.ws_spec_version / 10, ".", p.ws_spec_version % 10);
+      },
+      [](ServerPolicy& p, absl::string_view v) {
+        return ParseSpecVersion(v, &p.ws_spec_version, "ws-spec-version");
+      }});
+  f.push_back(ENUM_FIELD("transport",
+                         "event-loop transport: write errors and writes after close",
+                         transport, kTransport));
+  PolicyField sac = ENUM_FIELD(
+      "send-after-close",
+      "what send() does once the server knows the connection is closed",
+      send_after_close, kSendAfterClose);
+  sac.values.push_back("raise-and-catch");
+  sac.set = [](ServerPolicy& p, absl::string_view v) {
+    if (v == "raise-and-catch") {
+      p.send_after_close = SendAfterClose::kRaise;
+      p.own_exception = OwnException::kSilentAnywhere;
+      return absl::OkStatus();
+    }
+    return ParseInto(kSendAfterClose, v, "send-after-close",
+                     &p.send_after_close);
+  };
+  f.push_back(std::move(sac));
+  f.push_back(BOOL_FIELD("close-masks-invalid",
+                         "a known close silences invalid messages too",
+                         close_masks_invalid));
+  f.push_back(ENUM_FIELD("invalid-report", "how invalid message order is reported",
+                         invalid_report, kInvalid));
+  f.push_back(ENUM_FIELD("after-complete",
+                         "HTTP: a message after the final body",
+                         after_complete, kAfterComplete));
+  f.push_back(ENUM_FIELD("flow-release",
+                         "a send paused by backpressure when the connection is lost",
+                         flow_release, kFlowRelease));
+  f.push_back(BOOL_FIELD("log-dropped-sends",
+                         "log each send dropped after the close at INFO",
+                         log_dropped_sends));
+  f.push_back(ENUM_FIELD("delivery", "how receive() delivers the disconnect",
+                         delivery, kDelivery));
+  f.push_back(ENUM_FIELD("fin", "what the transport reader does with a clean FIN",
+                         fin, kFin));
+  f.push_back(BOOL_FIELD("complete-is-disconnect",
+                         "HTTP: a completed response counts as a disconnect",
+                         complete_is_disconnect));
+  f.push_back(BOOL_FIELD("loss-after-complete-ignored",
+                         "HTTP: a loss after the response completed marks nothing",
+                         loss_after_complete_ignored));
+  f.push_back(ENUM_FIELD("ws-library", "the WebSocket protocol library",
+                         ws_library, kWsLibrary));
+  f.push_back(ENUM_FIELD("library-errors",
+                         "a send the WebSocket library refuses",
+                         library_errors, kLibraryErrors));
+  f.push_back(BOOL_FIELD("ws-own-close-queues-disconnect",
+                         "the app's own websocket.close queues a disconnect for it",
+                         ws_own_close_queues_disconnect));
+  f.push_back(ENUM_FIELD("ws-code-close-frame",
+                         "websocket.disconnect code after the peer's close frame",
+                         ws_code_on_close_frame, kWsCode));
+  f.push_back(ENUM_FIELD("ws-code-fin",
+                         "websocket.disconnect after a FIN without close frame",
+                         ws_code_on_fin, kWsCode));
+  f.push_back(ENUM_FIELD("ws-code-rst", "websocket.disconnect after an RST",
+                         ws_code_on_rst, kWsCode));
+  f.push_back(BOOL_FIELD("ws-closed-guard",
+                         "the server's own closed flag silences sends first",
+                         ws_closed_guard));
+  f.push_back(BOOL_FIELD("ws-receive-marks-closed",
+                         "receiving websocket.disconnect marks the app as closed",
+                         ws_receive_marks_closed));
+  f.push_back(BOOL_FIELD("ws-close-twice-raises",
+                         "websocket.close after a close or disconnect raises RuntimeError",
+                         ws_close_twice_raises));
+  f.push_back(ENUM_FIELD("ws-on-app-exit",
+                         "what the server sends when the app ends with the socket open",
+                         ws_on_app_exit, kWsOnAppExit));
+  f.push_back(BOOL_FIELD("log-incomplete-response",
+                         "HTTP: log an app that returns without a (complete) response",
+                         log_incomplete_response));
+  f.push_back(ENUM_FIELD("own-exception",
+                         "the runner and the server's own exception escaping the app",
+                         own_exception, kOwnException));
+  f.push_back(PolicyField{
+      "error-log", "ERROR text logged for an exception escaping the app", {},
+      [](const ServerPolicy& p) { return p.error_log_text; },
+      [](ServerPolicy& p, absl::string_view v) {
+        p.error_log_text = std::string(v);
+        return absl::OkStatus();
+      }});
+  f.push_back(DURATION_FIELD("kill-after",
+                             "watchdog: cancel the app this long after the disconnect",
+                             kill_after));
+  f.push_back(DURATION_FIELD("kill-check-interval",
+                             "watchdog: how often it checks", kill_check_interval));
+  f.push_back(BOOL_FIELD("complete-stamps-kill-clock",
+                         "watchdog: a finished response starts the kill clock",
+                         complete_stamps_kill_clock));
+  return f;
+}
+
+}  // namespace
+
+absl::Span<const PolicyField> PolicyFields() {
+  static const std::vector<PolicyField>* fields =
+      new std::vector<PolicyField>(MakeFields());
+  return *fields;
+}
+
+const PolicyField* FindPolicyField(absl::string_view name) {
+  for (const PolicyField& f : PolicyFields()) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+absl::Status SetPolicyField(ServerPolicy& policy, absl::string_view name,
+                            absl::string_view value) {
+  const PolicyField* f = FindPolicyField(name);
+  if (f == nullptr) {
+    std::vector<std::string> names;
+    for (const PolicyField& pf : PolicyFields()) names.emplace_back(pf.name);
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown policy field '", name,
+                     "' (expected one of: ", absl::StrJoin(names, ", "), ")"));
+  }
+  return f->set(policy, value);
+}
+
+}  // namespace models

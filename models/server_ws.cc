@@ -1,0 +1,432 @@
+// The WebSocket protocol part of the server model: the transport reader
+// driving a protocol library's state (websockets, wsproto, autobahn,
+// websockets sans-I/O, or none), the server's own flags around it, and the
+// receive() and send() paths.
+#include "absl/strings/str_cat.h"
+#include "models/events.h"
+#include "models/py_exceptions.h"
+#include "models/server.h"
+
+namespace models {
+namespace {
+
+constexpr uint32_t kHandshakeBytes = 160;
+constexpr uint32_t kCloseBytes = 4;
+// websockets' close_timeout, autobahn's closeHandshakeTimeout.
+constexpr sim::Duration kWebsocketsCloseTimeout = sim::Seconds(10);
+constexpr sim::Duration kAutobahnCloseTimeout = sim::Seconds(1);
+
+Message WsDisconnect(int32_t code) {
+  Message m = Message::Of(MessageType::kWsDisconnect);
+  m.code = code;
+  return m;
+}
+
+}  // namespace
+
+void Server::WsSetState(WsState state) {
+  if (ws_state_ == state) return;
+  ws_state_ = state;
+  ex_.Record(kEvWsState, static_cast<int64_t>(state), 0,
+             [state] { return std::string(WsStateName(state)); });
+  if (state == WsState::kClosed) {
+    ws_closed_event_.Set();
+    message_event_.Set();  // a waiting recv() raises now
+    if (ws_close_timeout_.valid() && !ws_close_timeout_.done()) ws_close_timeout_.Cancel();
+  }
+}
+
+void Server::ArmCloseTimeout(sim::Duration after) {
+  if (ws_close_timeout_.valid()) return;
+  ws_close_timeout_ = ex_.Spawn(WsCloseTimeout(this, after), "close_timeout");
+}
+
+void Server::WsQueueDisconnect(int32_t code, WsCode how) {
+  if (how == WsCode::kNone || disconnect_queued_) return;
+  if (how == WsCode::kNoKey) code = kNoCode;
+  if (how == WsCode::k1006) code = ws_app_closed_ ? 1000 : 1006;
+  if (p_.delivery == Delivery::kOnce) {
+    disconnect_queued_ = true;
+    queue_.Put(WsDisconnect(code));
+  }
+}
+
+sim::Task<void> Server::WsReader(Server* self) {
+  for (;;) {
+    const sim::Segment s = co_await self->ep_.Read();
+    if (s.kind == sim::Segment::Kind::kRst) {
+      self->WsConnectionLost(/*clean=*/false);
+      co_return;
+    }
+    if (s.kind == sim::Segment::Kind::kFin) {
+      if (self->p_.fin == FinHandling::kIgnored) {
+        self->ex_.Record(kEvNotice, 9, 0, [] {
+          return std::string("FIN read, ignored: the read loop ends");
+        });
+        co_return;
+      }
+      self->WsConnectionLost(/*clean=*/true);
+      co_return;
+    }
+    const wire::Unit u = wire::Decode(s.tag);
+    switch (u.frame) {
+      case wire::Frame::kWsUpgrade:
+        if (self->p_.delivery == Delivery::kOnce) {
+          self->queue_.Put(Message::Of(MessageType::kWsConnect));
+        } else {
+          self->body_.push_back(Message::Of(MessageType::kWsConnect));
+        }
+        self->StartApp();
+        break;
+      case wire::Frame::kWsData: {
+        Message m = Message::Of(MessageType::kWsReceive);
+        m.seq = u.seq;
+        m.bytes = s.bytes;
+        if (self->p_.delivery == Delivery::kOnce) {
+          self->queue_.Put(m);
+        } else {
+          self->body_.push_back(m);
+          self->message_event_.Set();
+        }
+        break;
+      }
+      case wire::Frame::kWsClose:
+        self->WsPeerCloseFrame(u.code);
+        if (self->ws_state_ == WsState::kClosed &&
+            self->p_.ws_library != WsLibrary::kAutobahn) {
+          co_return;  // the library closed the transport
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void Server::WsPeerCloseFrame(int32_t code) {
+  ws_close_frame_received_ = true;
+  ws_close_code_ = code == kNoCode ? 1005 : code;
+  NoteServerNoticed(2);
+  const bool we_closed_first = ws_state_ == WsState::kLocalClosing;
+  switch (p_.ws_library) {
+    case WsLibrary::kWebsockets:
+      // Echo, then wait for TCP to close (websockets' close_connection).
+      if (!we_closed_first) TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+      WsSetState(WsState::kClosing);
+      ArmCloseTimeout(kWebsocketsCloseTimeout);
+      return;
+    case WsLibrary::kWsproto:
+      // uvicorn/hypercorn handle_close: reply if REMOTE_CLOSING, queue the
+      // disconnect, close the transport.
+      if (!we_closed_first) {
+        WsSetState(WsState::kRemoteClosing);
+        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+      }
+      WsSetState(WsState::kClosed);
+      WsQueueDisconnect(ws_close_code_, p_.ws_code_on_close_frame);
+      disconnected_ = true;
+      transport_closing_ = true;
+      ep_.Close();
+      return;
+    case WsLibrary::kAutobahn:
+      // onCloseFrame: reply 1000, dropConnection() sets CLOSED at once; the
+      // TCP close and onClose come one loop turn later.
+      if (!we_closed_first) {
+        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, 1000, 0, true});
+      }
+      WsSetState(WsState::kClosed);
+      transport_closing_ = true;
+      ex_.Spawn(WsOnCloseSoon(this, ws_close_code_), "connectionLost");
+      return;
+    case WsLibrary::kSansio:
+      if (!we_closed_first) {
+        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+      }
+      WsSetState(WsState::kClosing);
+      WsQueueDisconnect(ws_close_code_, p_.ws_code_on_close_frame);
+      transport_closing_ = true;
+      ep_.Close();
+      return;
+    case WsLibrary::kIdeal:
+      if (!we_closed_first) {
+        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+      }
+      WsSetState(WsState::kClosed);
+      disconnected_ = true;
+      WsQueueDisconnect(ws_close_code_, p_.ws_code_on_close_frame);
+      transport_closing_ = true;
+      ep_.Close();
+      return;
+  }
+}
+
+sim::Task<void> Server::WsOnCloseSoon(Server* self, int32_t code) {
+  co_await sim::Yield();  // Twisted's connectionLost runs on a later turn
+  if (self->ws_on_close_done_) co_return;
+  self->ws_on_close_done_ = true;
+  self->transport_lost_ = true;
+  self->ep_.Close();
+  // daphne's onClose: stamp the connection disconnected, queue the
+  // disconnect with the peer's code.
+  self->disconnected_ = true;
+  self->StampKillClock();
+  self->WsQueueDisconnect(code, self->p_.ws_code_on_close_frame);
+}
+
+sim::Task<void> Server::WsCloseTimeout(Server* self, sim::Duration after) {
+  co_await sim::Sleep(after);
+  if (self->ws_state_ == WsState::kClosed) co_return;
+  self->transport_closing_ = true;
+  self->ep_.Abort();
+  self->WsConnectionLost(/*clean=*/false);
+}
+
+void Server::WsConnectionLost(bool clean) {
+  const bool first = !transport_lost_ || !disconnected_;
+  transport_lost_ = true;
+  NoteServerNoticed(clean ? 0 : 1);
+  if (p_.flow_release == FlowRelease::kReleased) writable_.Set();
+  if (!first && ws_state_ == WsState::kClosed) return;
+  const WsCode how = clean ? p_.ws_code_on_fin : p_.ws_code_on_rst;
+  switch (p_.ws_library) {
+    case WsLibrary::kWebsockets:
+      WsSetState(WsState::kClosed);  // 1006 unless a close handshake ran
+      break;
+    case WsLibrary::kWsproto:
+    case WsLibrary::kSansio:
+      // The library state stays as it was (OPEN): only the glue reacts.
+      if (ws_state_ != WsState::kClosed) WsQueueDisconnect(1006, how);
+      if (p_.ws_closed_guard && how != WsCode::kNone) disconnected_ = true;
+      break;
+    case WsLibrary::kAutobahn:
+      WsSetState(WsState::kClosed);
+      if (!ws_on_close_done_) {
+        ws_on_close_done_ = true;
+        disconnected_ = true;
+        StampKillClock();
+        WsQueueDisconnect(ws_close_frame_received_ ? ws_close_code_ : 1006,
+                          ws_close_frame_received_ ? p_.ws_code_on_close_frame
+                                                   : how);
+      }
+      break;
+    case WsLibrary::kIdeal:
+      if (ws_state_ != WsState::kClosed) WsQueueDisconnect(1006, how);
+      WsSetState(WsState::kClosed);
+      disconnected_ = true;
+      break;
+  }
+  StampKillClock();
+}
+
+sim::Task<Message> Server::WsReceive() {
+  if (p_.delivery == Delivery::kOnce) co_return co_await queue_.Get();
+  // websockets' recv(): queued messages first; raises once CLOSED, which
+  // uvicorn turns into a disconnect and its closed_event.
+  if (p_.ws_receive_marks_closed && ws_app_closed_) {
+    co_return WsDisconnect(ws_close_frame_received_ ? ws_close_code_ : 1006);
+  }
+  while (body_.empty() && ws_state_ != WsState::kClosed) {
+    message_event_.Clear();
+    co_await message_event_.Wait();
+  }
+  if (!body_.empty()) {
+    Message m = body_.front();
+    body_.pop_front();
+    co_return m;
+  }
+  if (p_.ws_receive_marks_closed) ws_app_closed_ = true;
+  co_return WsDisconnect(ws_close_frame_received_ ? ws_close_code_ : 1006);
+}
+
+void Server::WsThrowLibraryError(const Message& m) {
+  switch (p_.ws_library) {
+    case WsLibrary::kWebsockets: {
+      const bool received_ok = ws_close_frame_received_ &&
+                               (ws_close_code_ == 1000 || ws_close_code_ == 1001);
+      if (received_ok) {
+        throw py::ConnectionClosedOK(absl::StrCat(
+            "received ", ws_close_code_, " (OK); then sent ", ws_close_code_,
+            " (OK)"));
+      }
+      throw py::ConnectionClosedError(ws_close_frame_received_
+                                          ? absl::StrCat("received ", ws_close_code_,
+                                                         "; then sent ", ws_close_code_)
+                                          : "no close frame received or sent");
+    }
+    case WsLibrary::kWsproto:
+      throw py::LocalProtocolError(absl::StrCat(
+          "Event ", m.type == MessageType::kWsClose ? "CloseConnection" : "Message",
+          "(...) cannot be sent in state ConnectionState.",
+          WsStateName(ws_state_ == WsState::kClosing ? WsState::kClosed : ws_state_),
+          "."));
+    case WsLibrary::kAutobahn:
+      throw py::Disconnected("Attempt to send on a closed protocol");
+    case WsLibrary::kSansio:
+      throw py::InvalidState(absl::StrCat("connection is ", WsStateName(ws_state_)));
+    case WsLibrary::kIdeal:
+      throw py::ClientDisconnected();
+  }
+  throw py::RuntimeError("unreachable");
+}
+
+sim::Task<SendReturn> Server::WsLibraryRefused(const Message& m) {
+  switch (p_.library_errors) {
+    case LibraryErrors::kLeak:
+      WsThrowLibraryError(m);
+    case LibraryErrors::kSwallow:
+      co_return SendReturn{};
+    case LibraryErrors::kTranslate:
+      co_return co_await AfterClose(m);
+  }
+  co_return SendReturn{};
+}
+
+sim::Task<SendReturn> Server::WsSend(Message m) {
+  // 1. Flow control (wsproto waits on `writable` for every message).
+  if (p_.flow_release != FlowRelease::kNoBackpressure && write_paused_ &&
+      (p_.flow_release == FlowRelease::kNotReleased || !disconnected_)) {
+    co_await FlowWait();
+  }
+  const std::string type(MessageTypeName(m.type));
+  // 2. The app closed (or the server decided it did): uvicorn raises.
+  if (ws_app_closed_ && p_.ws_close_twice_raises) {
+    throw py::RuntimeError(absl::StrCat("Unexpected ASGI message '", type,
+                                        "', after sending 'websocket.close'."));
+  }
+  // 3. The server's own closed flag (hypercorn's closed, daphne's stamp).
+  if (p_.ws_closed_guard && disconnected_) co_return co_await AfterClose(m);
+  if (m.type == MessageType::kWsClose) co_return co_await WsSendClose(m);
+  if (ws_state_ == WsState::kConnecting) {
+    if (m.type == MessageType::kWsAccept) {
+      WsSetState(WsState::kOpen);
+      const bool ok = TransportWrite(kHandshakeBytes, {wire::Frame::kWsAccept, 101, 0, false});
+      co_return Delivered(0, ok);
+    }
+    if (p_.invalid_report == InvalidReport::kDaphne) {
+      throw py::ValueError("Socket has not been accepted, so cannot send over it");
+    }
+    throw py::RuntimeError(absl::StrCat(
+        "Expected ASGI message 'websocket.accept' or 'websocket.close', but got '",
+        type, "'."));
+  }
+  if (m.type != MessageType::kWsSend) {
+    if (p_.invalid_report == InvalidReport::kHypercorn) {
+      throw py::UnexpectedMessageError(absl::StrCat(
+          "Unexpected message type, ", type, " given the state ASGIWebsocketState.CONNECTED"));
+    }
+    throw py::RuntimeError(absl::StrCat(
+        "Expected ASGI message 'websocket.send' or 'websocket.close', but got '", type, "'."));
+  }
+  if (ws_app_closed_ && p_.invalid_report == InvalidReport::kHypercorn) {
+    throw py::UnexpectedMessageError(
+        "Unexpected message type, websocket.send given the state "
+        "ASGIWebsocketState.CLOSED");
+  }
+  co_return co_await WsSendData(m);
+}
+
+sim::Task<SendReturn> Server::WsSendData(Message m) {
+  if (p_.ws_library == WsLibrary::kWebsockets && ws_state_ == WsState::kClosing) {
+    // ensure_open(): wait for the closing handshake and TCP close, then raise.
+    co_await ws_closed_event_.Wait();
+  }
+  const bool open = ws_state_ == WsState::kOpen;
+  if (!open) co_return co_await WsLibraryRefused(m);
+  if (p_.ws_library == WsLibrary::kIdeal && transport_lost_) {
+    co_return co_await AfterClose(m);
+  }
+  if (p_.ws_library == WsLibrary::kWsproto && (transport_lost_ || transport_closing_)) {
+    co_return Delivered(0, false);  // `if not transport.is_closing()`: dropped
+  }
+  const wire::Unit unit{wire::Frame::kWsData, -1, m.seq, false};
+  const bool ok = TransportWrite(m.bytes, unit);
+  co_return Delivered(wire::Encode(unit), ok);
+}
+
+sim::Task<SendReturn> Server::WsSendClose(Message m) {
+  const int32_t code = m.code == kNoCode ? 1000 : m.code;
+  if (ws_state_ == WsState::kConnecting) {
+    WsSetState(WsState::kClosed);
+    ws_app_closed_ = true;
+    TransportWrite(kHandshakeBytes, {wire::Frame::kWsReject, 403, 0, true});
+    co_return SendReturn{};
+  }
+  const bool second = ws_app_closed_;
+  switch (p_.ws_library) {
+    case WsLibrary::kWebsockets:
+      // close(): send the frame, wait for the handshake and TCP close.
+      if (ws_state_ == WsState::kOpen) {
+        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+        WsSetState(WsState::kLocalClosing);
+        ArmCloseTimeout(kWebsocketsCloseTimeout);
+      }
+      co_await ws_closed_event_.Wait();
+      ws_app_closed_ = true;
+      co_return SendReturn{};
+    case WsLibrary::kWsproto:
+      if (!second && p_.ws_own_close_queues_disconnect) {
+        // uvicorn wsproto queues a disconnect carrying the app's own code.
+        WsQueueDisconnect(code, WsCode::kPeer);
+      }
+      ws_app_closed_ = true;
+      if (ws_state_ == WsState::kOpen) {
+        WsSetState(WsState::kLocalClosing);
+      } else if (ws_state_ == WsState::kRemoteClosing) {
+        WsSetState(WsState::kClosed);
+      } else {
+        // CloseConnection cannot be sent in LOCAL_CLOSING or CLOSED.
+        co_return co_await WsLibraryRefused(m);
+      }
+      if (!transport_lost_ && !transport_closing_) {
+        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+      }
+      co_return SendReturn{};
+    case WsLibrary::kAutobahn:
+      ws_app_closed_ = true;
+      if (ws_state_ == WsState::kOpen) {
+        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+        WsSetState(WsState::kLocalClosing);
+        ArmCloseTimeout(kAutobahnCloseTimeout);
+      }
+      co_return SendReturn{};  // sendCloseFrame ignores CLOSING and CLOSED
+    case WsLibrary::kSansio:
+    case WsLibrary::kIdeal:
+      ws_app_closed_ = true;
+      if (ws_state_ == WsState::kOpen) {
+        if (transport_lost_) co_return co_await AfterClose(m);
+        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+        WsSetState(WsState::kLocalClosing);
+      }
+      co_return SendReturn{};  // a second close is a no-op
+  }
+  co_return SendReturn{};
+}
+
+void Server::WsAfterApp() {
+  if (ws_state_ == WsState::kConnecting) {
+    // No handshake: a 500 (uvicorn logs it).
+    TransportWrite(kHandshakeBytes, {wire::Frame::kWsReject, 500, 0, true});
+    transport_closing_ = true;
+    ep_.Close();
+    return;
+  }
+  if (ws_state_ != WsState::kOpen || transport_lost_) return;
+  if (out_.app_end == AppEnd::kRaised) {
+    transport_closing_ = true;
+    ep_.Close();
+    return;
+  }
+  switch (p_.ws_on_app_exit) {
+    case WsOnAppExit::kNothing:
+      return;
+    case WsOnAppExit::kClose1000:
+    case WsOnAppExit::kClose1006: {
+      const int32_t code = p_.ws_on_app_exit == WsOnAppExit::kClose1000 ? 1000 : 1006;
+      TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+      WsSetState(WsState::kLocalClosing);
+      return;
+    }
+  }
+}
+
+}  // namespace models
