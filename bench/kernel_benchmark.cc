@@ -45,7 +45,8 @@ BENCHMARK(BM_KernelRandomWalk);
 struct FloorTask {
   struct promise_type {
     FloorTask get_return_object() {
-      return FloorTask{std::coroutine_handle<promise_type>::from_promise(*this)};
+      return FloorTask{
+          std::coroutine_handle<promise_type>::from_promise(*this)};
     }
     std::suspend_always initial_suspend() noexcept { return {}; }
     std::suspend_always final_suspend() noexcept { return {}; }

@@ -26,7 +26,8 @@ int Dispatch(const std::string& command, const CommonOptions& o) {
   if (command == "replay") return Replay(o);
   if (command == "shrink") return Shrink(o);
   std::fprintf(stderr,
-               "hangup: unknown command '%s' (expected list, run, explore, replay or shrink; "
+               "hangup: unknown command '%s' (expected list, run, explore, "
+               "replay or shrink; "
                "none runs the default job)\n",
                command.c_str());
   return 2;
@@ -40,22 +41,30 @@ int List(const CommonOptions& o) {
   if (o.json) {
     nlohmann::json j;
     for (const models::Preset& p : models::Presets()) {
-      j["servers"].push_back({{"name", p.name}, {"description", p.description},
-                              {"http", p.http}, {"websocket", p.websocket}});
+      j["servers"].push_back({{"name", p.name},
+                              {"description", p.description},
+                              {"http", p.http},
+                              {"websocket", p.websocket}});
     }
     for (const models::AppInfo& a : models::Apps()) {
-      j["apps"].push_back({{"name", a.name}, {"description", a.description},
-                           {"protocol", std::string(models::ProtocolName(a.protocol))}});
+      j["apps"].push_back(
+          {{"name", a.name},
+           {"description", a.description},
+           {"protocol", std::string(models::ProtocolName(a.protocol))}});
     }
     for (const models::MiddlewareInfo& m : models::Middlewares()) {
-      j["middleware"].push_back({{"name", m.name}, {"description", m.description}});
+      j["middleware"].push_back(
+          {{"name", m.name}, {"description", m.description}});
     }
     for (const models::ClientInfo& c : models::Clients()) {
-      j["clients"].push_back({{"name", c.name}, {"description", c.description},
-                              {"protocol", std::string(models::ProtocolName(c.protocol))}});
+      j["clients"].push_back(
+          {{"name", c.name},
+           {"description", c.description},
+           {"protocol", std::string(models::ProtocolName(c.protocol))}});
     }
     for (const models::PolicyField& f : models::PolicyFields()) {
-      j["policy_fields"].push_back({{"name", f.name}, {"description", f.description},
+      j["policy_fields"].push_back({{"name", f.name},
+                                    {"description", f.description},
                                     {"values", f.values}});
     }
     AppendListJson(j);
@@ -65,7 +74,9 @@ int List(const CommonOptions& o) {
   std::printf("servers (--server):\n");
   for (const models::Preset& p : models::Presets()) {
     std::printf("  %-26s %s%s\n", p.name.c_str(), p.description.c_str(),
-                p.http && p.websocket ? "" : p.http ? " [HTTP]" : " [WebSocket]");
+                p.http && p.websocket ? ""
+                : p.http              ? " [HTTP]"
+                                      : " [WebSocket]");
   }
   std::printf("\napps (--app):\n");
   for (const models::AppInfo& a : models::Apps()) {
@@ -83,7 +94,8 @@ int List(const CommonOptions& o) {
   }
   std::printf("\npolicy overrides (--FIELD=VALUE):\n");
   for (const models::PolicyField& f : models::PolicyFields()) {
-    std::printf("  --%-26s %s%s%s\n", f.name, f.description, f.values.empty() ? "" : ": ",
+    std::printf("  --%-26s %s%s%s\n", f.name, f.description,
+                f.values.empty() ? "" : ": ",
                 absl::StrJoin(f.values, "|").c_str());
   }
   PrintListText();
@@ -93,10 +105,16 @@ int List(const CommonOptions& o) {
 int Run(const CommonOptions& o) {
   absl::StatusOr<std::unique_ptr<models::Scenario>> scenario = BuildScenario(o);
   if (!scenario.ok()) {
-    std::fprintf(stderr, "hangup run: %s\n", std::string(scenario.status().message()).c_str());
+    std::fprintf(stderr, "hangup run: %s\n",
+                 std::string(scenario.status().message()).c_str());
     return 2;
   }
   models::Scenario& s = **scenario;
+  if (absl::Status st = models::ValidatePropertyNames(o.properties); !st.ok()) {
+    std::fprintf(stderr, "hangup run: --properties: %s\n",
+                 std::string(st.message()).c_str());
+    return 2;
+  }
   InstallChecker(s, o);
   std::vector<uint8_t> tape;
   sim::RunReport r;
@@ -110,16 +128,21 @@ int Run(const CommonOptions& o) {
     }
     r = sim::ReplayTape(s, *parsed, exec);
   } else {
-    absl::StatusOr<sim::StrategyOptions> strategy = sim::ParseStrategy(o.strategy);
+    absl::StatusOr<sim::StrategyOptions> strategy =
+        sim::ParseStrategy(o.strategy);
     if (!strategy.ok() || strategy->kind == sim::StrategyKind::kDfs) {
-      std::fprintf(stderr, "hangup run: --strategy: %s\n",
-                   strategy.ok() ? "run takes random or pct (dfs explores many runs: use explore)"
-                                 : std::string(strategy.status().message()).c_str());
+      std::fprintf(
+          stderr, "hangup run: --strategy: %s\n",
+          strategy.ok()
+              ? "run takes random or pct (dfs explores many runs: use explore)"
+              : std::string(strategy.status().message()).c_str());
       return 2;
     }
     strategy->seed = o.seed;
     std::unique_ptr<sim::ChoiceSource> source = sim::MakeRunSource(
-        *strategy, 0, strategy->kind == sim::StrategyKind::kPct ? sim::MeasureChoices(s, exec) : 0);
+        *strategy, 0,
+        strategy->kind == sim::StrategyKind::kPct ? sim::MeasureChoices(s, exec)
+                                                  : 0);
     r = sim::RunProgram(s, *source, exec);
   }
   PrintRun(s, r, o);

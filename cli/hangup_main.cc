@@ -1,10 +1,10 @@
 // hangup: explore, shrink and replay races between an ASGI app's send() and
 // a client that goes away.
 //
-//   hangup                      the main job: the default matrix, a findings table
-//   hangup list                 servers, apps, middleware, clients, properties, strategies
-//   hangup run --server=S --app=A --client=C [--middleware=M]... [--seed=N | --tape=HEX]
-//   hangup explore ...          (see --help)
+//   hangup                      the main job: the default matrix, a findings
+//   table hangup list                 servers, apps, middleware, clients,
+//   properties, strategies hangup run --server=S --app=A --client=C
+//   [--middleware=M]... [--seed=N | --tape=HEX] hangup explore ... (see --help)
 //   hangup replay FILE|TOKEN
 //   hangup shrink FILE|TOKEN
 //
@@ -23,22 +23,34 @@
 #include "models/server_policy.h"
 
 ABSL_FLAG(std::string, server, "", "server preset (hangup list)");
-ABSL_FLAG(std::vector<std::string>, middleware, {}, "middleware, outermost first (repeat or comma-separate)");
+ABSL_FLAG(std::vector<std::string>, middleware, {},
+          "middleware, outermost first (repeat or comma-separate)");
 ABSL_FLAG(std::string, app, "", "app model");
 ABSL_FLAG(std::string, client, "", "client model");
-ABSL_FLAG(std::string, scenario, "", "a whole scenario spec: server=...,mw=...,app=...,client=...");
+ABSL_FLAG(std::string, scenario, "",
+          "a whole scenario spec: server=...,mw=...,app=...,client=...");
 ABSL_FLAG(uint64_t, seed, 0, "root seed");
-ABSL_FLAG(std::string, strategy, "random", "random, pct, pct:d=N, dfs, dfs:pb=N, swarm");
+ABSL_FLAG(std::string, strategy, "random",
+          "random, pct, pct:d=N, dfs, dfs:pb=N, swarm");
 ABSL_FLAG(std::string, tape, "", "run: replay this tape (hex)");
 ABSL_FLAG(bool, json, false, "print JSON for programs instead of text");
-ABSL_FLAG(bool, steps, false, "run/replay: include every scheduling step in the timeline");
-ABSL_FLAG(int64_t, runs, 0, "explore: executions per scenario (0: until --time)");
-ABSL_FLAG(double, time, 0, "explore: wall-clock seconds to spend (0: the default)");
-ABSL_FLAG(int, jobs, 1, "explore: worker threads (results do not depend on it)");
-ABSL_FLAG(std::string, out, "", "explore: directory for corpus files of findings");
-ABSL_FLAG(std::vector<std::string>, properties, {}, "properties to check (default: all)");
-ABSL_FLAG(int64_t, bound_receive_ms, 1000, "property bound: a waiting receive() gets the disconnect within this");
-ABSL_FLAG(int64_t, bound_app_end_ms, 30000, "property bound: the app ends within this after the disconnect");
+ABSL_FLAG(bool, steps, false,
+          "run/replay: include every scheduling step in the timeline");
+ABSL_FLAG(int64_t, runs, 0,
+          "explore: executions per scenario (0: until --time)");
+ABSL_FLAG(double, time, 0,
+          "explore: wall-clock seconds to spend (0: the default)");
+ABSL_FLAG(int, jobs, 1,
+          "explore: worker threads (results do not depend on it)");
+ABSL_FLAG(std::string, out, "",
+          "explore: directory for corpus files of findings");
+ABSL_FLAG(std::vector<std::string>, properties, {},
+          "properties to check (default: all)");
+ABSL_FLAG(
+    int64_t, bound_receive_ms, 1000,
+    "property bound: a waiting receive() gets the disconnect within this");
+ABSL_FLAG(int64_t, bound_app_end_ms, 30000,
+          "property bound: the app ends within this after the disconnect");
 ABSL_FLAG(bool, no_shrink, false, "explore: report findings unshrunk");
 ABSL_FLAG(bool, progress, true, "explore: a progress line on a terminal");
 
@@ -46,8 +58,9 @@ namespace {
 
 // Policy overrides may be given as --<field>=<value> (e.g.
 // --send-after-close=future); they are taken out before absl parses flags.
-std::vector<char*> ExtractPolicyFlags(int argc, char** argv,
-                                      std::vector<std::pair<std::string, std::string>>* out) {
+std::vector<char*> ExtractPolicyFlags(
+    int argc, char** argv,
+    std::vector<std::pair<std::string, std::string>>* out) {
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
     absl::string_view a = argv[i];
@@ -75,13 +88,17 @@ std::vector<char*> ExtractPolicyFlags(int argc, char** argv,
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "explore ASGI send()/disconnect races deterministically.\n"
-      "  hangup                      the default exploration and findings table\n"
+      "  hangup                      the default exploration and findings "
+      "table\n"
       "  hangup list                 what can be named\n"
-      "  hangup run [scenario flags] one execution: timeline and outcome record\n"
+      "  hangup run [scenario flags] one execution: timeline and outcome "
+      "record\n"
       "  hangup explore [flags]      search for property violations\n"
-      "  hangup replay FILE|TOKEN    replay a corpus file or token; non-zero if the verdict differs\n"
+      "  hangup replay FILE|TOKEN    replay a corpus file or token; non-zero "
+      "if the verdict differs\n"
       "  hangup shrink FILE|TOKEN    shrink a failing tape\n"
-      "Scenario flags: --server --middleware --app --client, or --scenario=SPEC, and policy\n"
+      "Scenario flags: --server --middleware --app --client, or "
+      "--scenario=SPEC, and policy\n"
       "overrides such as --send-after-close=future.");
   std::vector<std::pair<std::string, std::string>> overrides;
   std::vector<char*> args = ExtractPolicyFlags(argc, argv, &overrides);
@@ -111,7 +128,8 @@ int main(int argc, char** argv) {
   opts.bound_app_end_ms = absl::GetFlag(FLAGS_bound_app_end_ms);
   opts.shrink = !absl::GetFlag(FLAGS_no_shrink);
   opts.progress = absl::GetFlag(FLAGS_progress);
-  for (size_t i = 2; i < positional.size(); ++i) opts.args.push_back(positional[i]);
+  for (size_t i = 2; i < positional.size(); ++i)
+    opts.args.push_back(positional[i]);
 
   const std::string command = positional.size() > 1 ? positional[1] : "";
   return cli::Dispatch(command, opts);

@@ -18,11 +18,10 @@ ABSL_FLAG(uint64_t, seed, 1, "exploration seed");
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   models::CanaryProgram canary;
-  sim::ExploreOptions options{
-      .strategy = {.kind = sim::StrategyKind::kPct,
-                   .seed = absl::GetFlag(FLAGS_seed)},
-      .max_runs = 1000,
-      .executor = {.record_trace = true}};
+  sim::ExploreOptions options{.strategy = {.kind = sim::StrategyKind::kPct,
+                                           .seed = absl::GetFlag(FLAGS_seed)},
+                              .max_runs = 1000,
+                              .executor = {.record_trace = true}};
   sim::ExploreResult r = sim::Explore(canary, options);
   std::printf("explored %lld runs of '%s' with %s\n",
               static_cast<long long>(r.runs), canary.Name().c_str(),

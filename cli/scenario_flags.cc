@@ -12,7 +12,8 @@ namespace cli {
 absl::StatusOr<models::ScenarioSpec> SpecFromFlags(const CommonOptions& o) {
   models::ScenarioSpec spec;
   if (!o.scenario.empty()) {
-    absl::StatusOr<models::ScenarioSpec> parsed = models::ScenarioSpec::Parse(o.scenario);
+    absl::StatusOr<models::ScenarioSpec> parsed =
+        models::ScenarioSpec::Parse(o.scenario);
     if (!parsed.ok()) return parsed.status();
     spec = *std::move(parsed);
   }
@@ -23,26 +24,40 @@ absl::StatusOr<models::ScenarioSpec> SpecFromFlags(const CommonOptions& o) {
   for (const auto& kv : o.overrides) spec.overrides.push_back(kv);
   if (spec.server.empty() || spec.app.empty() || spec.client.empty()) {
     return absl::InvalidArgumentError(
-        "a scenario needs --server, --app and --client (or --scenario=server=...,app=...,"
+        "a scenario needs --server, --app and --client (or "
+        "--scenario=server=...,app=...,"
         "client=...); `hangup list` shows the names");
   }
   return spec;
 }
 
-absl::StatusOr<std::unique_ptr<models::Scenario>> BuildScenario(const CommonOptions& o) {
+absl::StatusOr<std::unique_ptr<models::Scenario>> BuildScenario(
+    const CommonOptions& o) {
   absl::StatusOr<models::ScenarioSpec> spec = SpecFromFlags(o);
   if (!spec.ok()) return spec.status();
   return models::Scenario::Create(*spec);
 }
 
-void InstallChecker(models::Scenario&, const CommonOptions&) {}
+models::PropertyOptions PropertyOptionsFromFlags(const CommonOptions& o) {
+  models::PropertyOptions p;
+  p.receive_bound = sim::Millis(o.bound_receive_ms);
+  p.app_end_bound = sim::Millis(o.bound_app_end_ms);
+  p.only = o.properties;
+  return p;
+}
 
-std::string ReproduceLine(const models::Scenario& scenario, const std::vector<uint8_t>& tape) {
+void InstallChecker(models::Scenario& scenario, const CommonOptions& o) {
+  scenario.set_checker(models::MakeChecker(PropertyOptionsFromFlags(o)));
+}
+
+std::string ReproduceLine(const models::Scenario& scenario,
+                          const std::vector<uint8_t>& tape) {
   return absl::StrCat("hangup replay ",
                       sim::ReplayToken{scenario.Name(), tape}.Encode());
 }
 
-void PrintRun(const models::Scenario& s, const sim::RunReport& r, const CommonOptions& o) {
+void PrintRun(const models::Scenario& s, const sim::RunReport& r,
+              const CommonOptions& o) {
   const models::Outcome& out = s.last_outcome();
   if (o.json) {
     nlohmann::json j = {
@@ -68,7 +83,37 @@ void PrintRun(const models::Scenario& s, const sim::RunReport& r, const CommonOp
   std::printf("reproduce: %s\n", ReproduceLine(s, r.tape).c_str());
 }
 
-void AppendListJson(nlohmann::json&) {}
-void PrintListText() {}
+void AppendListJson(nlohmann::json& j) {
+  for (const models::PropertyInfo& p : models::Properties()) {
+    j["properties"].push_back(
+        {{"name", p.name}, {"meaning", p.meaning}, {"catches", p.bug_class}});
+  }
+  j["strategies"] = {
+      {{"name", "random"},
+       {"description", "seeded random walk over every choice"}},
+      {{"name", "pct"},
+       {"description", "PCT with bug depth d (pct:d=N, default 2)"}},
+      {{"name", "dfs"},
+       {"description",
+        "bounded exhaustive search (dfs:pb=N preemption bound)"}},
+      {{"name", "swarm"},
+       {"description",
+        "random walk; each seed also switches fault kinds off"}}};
+}
+
+void PrintListText() {
+  std::printf("\nproperties (--properties, default all):\n");
+  for (const models::PropertyInfo& p : models::Properties()) {
+    std::printf("  %-26s %s\n  %-26s catches: %s\n", p.name, p.meaning, "",
+                p.bug_class);
+  }
+  std::printf("\nstrategies (--strategy):\n");
+  std::printf("  %-26s %s\n", "random", "seeded random walk over every choice");
+  std::printf("  %-26s %s\n", "pct[:d=N]", "PCT, bug depth N (default 2)");
+  std::printf("  %-26s %s\n", "dfs[:pb=N]",
+              "bounded exhaustive search, preemption bound N");
+  std::printf("  %-26s %s\n", "swarm",
+              "random walk; each seed also switches fault kinds off");
+}
 
 }  // namespace cli

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "cli/commands.h"
+#include "models/properties.h"
 #include "models/scenario.h"
 #include "nlohmann/json.hpp"
 #include "sim/program.h"
@@ -15,11 +16,14 @@ namespace cli {
 
 // From --scenario, or --server/--middleware/--app/--client, plus overrides.
 absl::StatusOr<models::ScenarioSpec> SpecFromFlags(const CommonOptions& o);
-absl::StatusOr<std::unique_ptr<models::Scenario>> BuildScenario(const CommonOptions& o);
+absl::StatusOr<std::unique_ptr<models::Scenario>> BuildScenario(
+    const CommonOptions& o);
+models::PropertyOptions PropertyOptionsFromFlags(const CommonOptions& o);
 // Checks the properties chosen by --properties (all by default).
 void InstallChecker(models::Scenario& scenario, const CommonOptions& o);
 // The reproduce line for a tape.
-std::string ReproduceLine(const models::Scenario& scenario, const std::vector<uint8_t>& tape);
+std::string ReproduceLine(const models::Scenario& scenario,
+                          const std::vector<uint8_t>& tape);
 void PrintRun(const models::Scenario& scenario, const sim::RunReport& report,
               const CommonOptions& o);
 // Properties and strategies for `hangup list`.

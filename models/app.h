@@ -28,8 +28,9 @@ namespace models {
 
 struct SendReturn {
   SendReturnKind kind = SendReturnKind::kNone;
-  bool delivered = false;                       // kResult
-  std::shared_ptr<sim::Future<bool>> future;    // kFuture
+  uint64_t wire_tag = 0;   // the segment written (observers only), 0 if none
+  bool delivered = false;  // kResult
+  std::shared_ptr<sim::Future<bool>> future;  // kFuture
 };
 
 class Channel {

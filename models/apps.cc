@@ -80,7 +80,8 @@ class StreamWithListener : public App {
     std::vector<std::exception_ptr> errors = co_await group.JoinCollect();
     if (errors.empty()) co_return;
     if (asyncio_groups_ || errors.size() > 1) {
-      throw py::ExceptionGroup("unhandled errors in a TaskGroup", std::move(errors));
+      throw py::ExceptionGroup("unhandled errors in a TaskGroup",
+                               std::move(errors));
     }
     std::rethrow_exception(errors.front());
   }
@@ -125,7 +126,9 @@ class SendAfterComplete : public App {
   }
 };
 
-sim::Task<Message> ReceiveOnce(Channel* ch) { co_return co_await ch->Receive(); }
+sim::Task<Message> ReceiveOnce(Channel* ch) {
+  co_return co_await ch->Receive();
+}
 
 class ReceiveAfterDisconnect : public App {
  public:
@@ -174,10 +177,12 @@ class CheckResults : public App {
   sim::Task<void> Call(const Scope&, Channel& ch) override {
     co_await ch.Send(Message::Start());
     for (int i = 0; i < kChunks; ++i) {
-      SendReturn r = co_await ch.Send(Message::Body(static_cast<uint32_t>(i), true));
+      SendReturn r =
+          co_await ch.Send(Message::Body(static_cast<uint32_t>(i), true));
       bool delivered = true;
       if (r.kind == SendReturnKind::kResult) delivered = r.delivered;
-      if (r.kind == SendReturnKind::kFuture) delivered = co_await r.future->Wait();
+      if (r.kind == SendReturnKind::kFuture)
+        delivered = co_await r.future->Wait();
       if (!delivered) {
         Note(ctx_, "send reported not delivered: stopping");
         co_return;
@@ -197,6 +202,7 @@ class CleanupBackground : public App {
  public:
   explicit CleanupBackground(AppContext& ctx) : ctx_(ctx) {}
   sim::Task<void> Call(const Scope&, Channel& ch) override {
+    ctx_.outcome.cleanup_armed = true;
     try {
       co_await StreamChunks(ch, 5, kInterval);
     } catch (...) {
@@ -234,6 +240,29 @@ class DisconnectPoller : public App {
   AppContext& ctx_;
 };
 
+// An SSE generator that sends one event, then awaits an event source that
+// never fires again; cleanup in `finally` (emmett-framework/granian#412).
+class SseIdle : public App {
+ public:
+  explicit SseIdle(AppContext& ctx) : ctx_(ctx) {}
+  sim::Task<void> Call(const Scope&, Channel& ch) override {
+    ctx_.outcome.cleanup_armed = true;
+    try {
+      co_await ch.Send(Message::Start());
+      co_await ch.Send(Message::Body(0, true));
+      co_await never_.Wait();
+    } catch (...) {
+      ++ctx_.outcome.cleanups;
+      throw;
+    }
+    ++ctx_.outcome.cleanups;
+  }
+
+ private:
+  AppContext& ctx_;
+  sim::Event never_;
+};
+
 // --- WebSocket ---
 
 sim::Task<void> AcceptAfterConnect(Channel& ch) {
@@ -243,7 +272,8 @@ sim::Task<void> AcceptAfterConnect(Channel& ch) {
 
 class WsPush : public App {
  public:
-  WsPush(sim::Duration interval, int messages) : interval_(interval), messages_(messages) {}
+  WsPush(sim::Duration interval, int messages)
+      : interval_(interval), messages_(messages) {}
   sim::Task<void> Call(const Scope&, Channel& ch) override {
     co_await AcceptAfterConnect(ch);
     for (int i = 0; i < messages_; ++i) {
@@ -338,6 +368,20 @@ class WsReceiveAfterClose : public App {
   }
 };
 
+// Accepts only after 50 ms of setup (authentication, a database call).
+class WsSlowAccept : public App {
+ public:
+  sim::Task<void> Call(const Scope&, Channel& ch) override {
+    (void)co_await ch.Receive();  // websocket.connect
+    co_await sim::Sleep(sim::Millis(50));
+    co_await ch.Send(Message::Accept());
+    for (int i = 0; i < 5; ++i) {
+      co_await ch.Send(Message::WsSend(static_cast<uint32_t>(i)));
+      co_await sim::Sleep(kInterval);
+    }
+  }
+};
+
 class WsCatchAll : public App {
  public:
   explicit WsCatchAll(AppContext& ctx) : ctx_(ctx) {}
@@ -369,16 +413,19 @@ std::unique_ptr<App> MakeWithContext(AppContext& ctx) {
 const AppInfo kApps[] = {
     {"sse-stream", "SSE stream: 20 chunks 10 ms apart, never calls receive()",
      Protocol::kHttp, &Make<SseStream>},
-    {"bulk-stream", "20 chunks of 64 KiB 1 ms apart (fills the send buffer), never receives",
+    {"bulk-stream",
+     "20 chunks of 64 KiB 1 ms apart (fills the send buffer), never receives",
      Protocol::kHttp, &Make<BulkStream>},
     {"stream-with-listener",
-     "Starlette 0.26.1 StreamingResponse: stream + listen_for_disconnect in an anyio 3 task group",
+     "Starlette 0.26.1 StreamingResponse: stream + listen_for_disconnect in an "
+     "anyio 3 task group",
      Protocol::kHttp,
      [](AppContext& c) -> std::unique_ptr<App> {
        return std::make_unique<StreamWithListener>(c, false);
      }},
     {"stream-taskgroup",
-     "as stream-with-listener, under asyncio/anyio 4 task groups (failures wrapped in ExceptionGroup)",
+     "as stream-with-listener, under asyncio/anyio 4 task groups (failures "
+     "wrapped in ExceptionGroup)",
      Protocol::kHttp,
      [](AppContext& c) -> std::unique_ptr<App> {
        return std::make_unique<StreamWithListener>(c, true);
@@ -386,53 +433,76 @@ const AppInfo kApps[] = {
     {"request-response", "reads the whole body, works 50 ms, then answers",
      Protocol::kHttp, &Make<RequestResponse>},
     {"send-after-complete",
-     "completes its response, waits 250 ms, then sends a second http.response.start",
+     "completes its response, waits 250 ms, then sends a second "
+     "http.response.start",
      Protocol::kHttp, &Make<SendAfterComplete>},
     {"receive-after-disconnect",
-     "reads the body, starts streaming, then calls receive() 3 times (1.5 s bound each)",
+     "reads the body, starts streaming, then calls receive() 3 times (1.5 s "
+     "bound each)",
      Protocol::kHttp, &Make<ReceiveAfterDisconnect>},
-    {"catch-all", "SSE stream that catches every Exception from send() and returns",
+    {"catch-all",
+     "SSE stream that catches every Exception from send() and returns",
      Protocol::kHttp,
      [](AppContext& c) -> std::unique_ptr<App> {
        return std::make_unique<CatchingStream>(c, false);
      }},
-    {"catch-oserror", "SSE stream that catches only OSError from send() and returns",
+    {"catch-oserror",
+     "SSE stream that catches only OSError from send() and returns",
      Protocol::kHttp,
      [](AppContext& c) -> std::unique_ptr<App> {
        return std::make_unique<CatchingStream>(c, true);
      }},
-    {"check-results", "stream that checks each send's SendResult or future and stops when undelivered",
+    {"check-results",
+     "stream that checks each send's SendResult or future and stops when "
+     "undelivered",
      Protocol::kHttp, &MakeWithContext<CheckResults>},
     {"cleanup-background",
-     "5 chunks with cleanup in finally, then 15 s of background work after the response",
+     "5 chunks with cleanup in finally, then 15 s of background work after the "
+     "response",
      Protocol::kHttp, &MakeWithContext<CleanupBackground>},
     {"disconnect-poller",
-     "3 s of work polling request.is_disconnected() every 100 ms, answering at the end",
+     "3 s of work polling request.is_disconnected() every 100 ms, answering at "
+     "the end",
      Protocol::kHttp, &MakeWithContext<DisconnectPoller>},
-    {"ws-push", "WebSocket push loop: 20 sends 10 ms apart, never receives (django/asgiref#405)",
+    {"sse-idle",
+     "SSE generator: one event, then awaits a source that never fires; cleanup "
+     "in finally",
+     Protocol::kHttp, &MakeWithContext<SseIdle>},
+    {"ws-slow-accept",
+     "accepts after 50 ms of setup, then sends 5 messages 10 ms apart",
+     Protocol::kWebSocket, &Make<WsSlowAccept>},
+    {"ws-push",
+     "WebSocket push loop: 20 sends 10 ms apart, never receives "
+     "(django/asgiref#405)",
      Protocol::kWebSocket,
      [](AppContext&) -> std::unique_ptr<App> {
        return std::make_unique<WsPush>(kInterval, kChunks);
      }},
     {"ws-tight-push",
-     "WebSocket push loop sending every event-loop turn (10 us apart), 200 sends, never receives",
+     "WebSocket push loop sending every event-loop turn (10 us apart), 200 "
+     "sends, never receives",
      Protocol::kWebSocket,
      [](AppContext&) -> std::unique_ptr<App> {
        return std::make_unique<WsPush>(sim::Micros(10), 200);
      }},
     {"ws-reader-producer",
-     "reader task on receive() plus producer task sending, in a task group (fastapi#2370)",
+     "reader task on receive() plus producer task sending, in a task group "
+     "(fastapi#2370)",
      Protocol::kWebSocket, &MakeWithContext<WsReaderProducer>},
     {"ws-close-on-disconnect",
-     "calls websocket.close() when receive() returns websocket.disconnect (nicegui#1467)",
+     "calls websocket.close() when receive() returns websocket.disconnect "
+     "(nicegui#1467)",
      Protocol::kWebSocket, &Make<WsCloseOnDisconnect>},
     {"ws-close-then-send",
-     "accepts, closes (1000), then sends, then closes again; catches what they raise",
+     "accepts, closes (1000), then sends, then closes again; catches what they "
+     "raise",
      Protocol::kWebSocket, &Make<WsCloseThenSend>},
     {"ws-receive-after-close",
-     "calls receive() 3 times (1.5 s bound each); after the first disconnect, one send",
+     "calls receive() 3 times (1.5 s bound each); after the first disconnect, "
+     "one send",
      Protocol::kWebSocket, &Make<WsReceiveAfterClose>},
-    {"ws-catch-all", "WebSocket push loop that catches every Exception and returns",
+    {"ws-catch-all",
+     "WebSocket push loop that catches every Exception and returns",
      Protocol::kWebSocket, &MakeWithContext<WsCatchAll>},
 };
 

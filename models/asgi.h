@@ -5,8 +5,9 @@
 // kNoCode means the `code` key is absent (uvicorn 0.17.6 wsproto on RST).
 //
 //   models::Message m = models::Message::Body(/*seq=*/3, /*more_body=*/true);
-//   absl::string_view t = models::MessageTypeName(m.type);  // "http.response.body"
-//   models::Scope s{.protocol = models::Protocol::kHttp, .spec_version = 23};
+//   absl::string_view t = models::MessageTypeName(m.type);  //
+//   "http.response.body" models::Scope s{.protocol = models::Protocol::kHttp,
+//   .spec_version = 23};
 //
 // Thread-safety: values.
 #ifndef HANGUP_MODELS_ASGI_H_
@@ -44,11 +45,11 @@ inline constexpr int32_t kNoCode = -1;
 
 struct Message {
   MessageType type = MessageType::kBogus;
-  bool more_body = false;   // http.request, http.response.body
-  int32_t status = 0;       // http.response.start
-  int32_t code = kNoCode;   // websocket.close / websocket.disconnect
-  uint32_t bytes = 0;       // body or message size
-  uint32_t seq = 0;         // the app's numbering of its chunks and messages
+  bool more_body = false;  // http.request, http.response.body
+  int32_t status = 0;      // http.response.start
+  int32_t code = kNoCode;  // websocket.close / websocket.disconnect
+  uint32_t bytes = 0;      // body or message size
+  uint32_t seq = 0;        // the app's numbering of its chunks and messages
 
   static Message Start(int32_t status = 200) {
     return {MessageType::kHttpResponseStart, false, status, kNoCode, 0, 0};
@@ -75,7 +76,9 @@ struct Scope {
   Protocol protocol = Protocol::kHttp;
   int spec_version = 0;
 
-  int EffectiveSpecVersion() const { return spec_version == 0 ? 20 : spec_version; }
+  int EffectiveSpecVersion() const {
+    return spec_version == 0 ? 20 : spec_version;
+  }
   std::string SpecVersionString() const;  // "2.3", or "absent (2.0)"
 };
 

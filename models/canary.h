@@ -23,7 +23,7 @@
 namespace models {
 
 struct CanaryOptions {
-  int steps_per_task = 10;  // yields per task
+  int steps_per_task = 10;     // yields per task
   int writer_first_part = 3;   // step at which the writer writes kHalf
   int writer_second_part = 6;  // step at which the writer writes kWhole
   int reader_check = 8;        // step at which the reader checks

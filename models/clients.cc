@@ -16,7 +16,7 @@ enum class CloseKind : uint8_t { kFin, kRst, kCloseFrame };
 
 // Delays a "close at a time drawn from the tape" client picks from.
 constexpr sim::Duration kCloseDelays[] = {
-    sim::Millis(0),  sim::Millis(5),  sim::Millis(15),  sim::Millis(35),
+    sim::Millis(0),  sim::Millis(5),   sim::Millis(15), sim::Millis(35),
     sim::Millis(75), sim::Millis(155), sim::Millis(315)};
 
 class ClientBase : public Client {
@@ -81,18 +81,24 @@ class ClientBase : public Client {
   void CloseNow(CloseKind kind, int32_t code = 1000) {
     if (ctx_.outcome.client_closed == sim::Time::Infinite()) {
       ctx_.outcome.client_closed = ctx_.executor.Now();
+      ctx_.outcome.client_close_kind = kind == CloseKind::kFin ? "fin"
+                                       : kind == CloseKind::kRst
+                                           ? "rst"
+                                           : "close-frame";
+      if (kind == CloseKind::kCloseFrame) ctx_.outcome.client_close_code = code;
     }
-    ctx_.executor.Record(kEvClientClose, static_cast<int>(kind), code, [kind, code] {
-      switch (kind) {
-        case CloseKind::kFin:
-          return std::string("close (FIN)");
-        case CloseKind::kRst:
-          return std::string("abort (RST)");
-        case CloseKind::kCloseFrame:
-          return absl::StrCat("close frame ", code);
-      }
-      return std::string();
-    });
+    ctx_.executor.Record(kEvClientClose, static_cast<int>(kind), code,
+                         [kind, code] {
+                           switch (kind) {
+                             case CloseKind::kFin:
+                               return std::string("close (FIN)");
+                             case CloseKind::kRst:
+                               return std::string("abort (RST)");
+                             case CloseKind::kCloseFrame:
+                               return absl::StrCat("close frame ", code);
+                           }
+                           return std::string();
+                         });
     switch (kind) {
       case CloseKind::kFin:
         ctx_.endpoint.Close();
@@ -155,7 +161,6 @@ class HttpClient : public ClientBase {
   sim::Duration read_gap_;
 };
 
-
 // Reads until a delay drawn from the tape has passed, then closes with a
 // kind drawn from the tape.
 class HttpCloseAtRandom : public ClientBase {
@@ -163,12 +168,12 @@ class HttpCloseAtRandom : public ClientBase {
   using ClientBase::ClientBase;
   sim::Task<void> Run() override {
     Write(120, {wire::Frame::kReqHead, -1, 0, true});
-    const uint32_t pick = ctx_.executor.Choose(sim::ChoiceKind::kDelay,
-                                               std::size(kCloseDelays));
+    const uint32_t pick =
+        ctx_.executor.Choose(sim::ChoiceKind::kDelay, std::size(kCloseDelays));
     const sim::Time deadline = ctx_.executor.Now() + kCloseDelays[pick];
-    const CloseKind kind =
-        ctx_.executor.Choose(sim::ChoiceKind::kPick, 2) == 0 ? CloseKind::kFin
-                                                             : CloseKind::kRst;
+    const CloseKind kind = ctx_.executor.Choose(sim::ChoiceKind::kPick, 2) == 0
+                               ? CloseKind::kFin
+                               : CloseKind::kRst;
     wire::Unit u;
     for (;;) {
       const sim::Duration left = deadline - ctx_.executor.Now();
@@ -191,11 +196,16 @@ class WsClient : public ClientBase {
  public:
   // Reads `messages` messages, then closes with `kind`; -1 reads until the
   // server closes, answering its close frame after 100 ms (ws-normal).
-  WsClient(ClientContext& ctx, int messages, CloseKind kind, int32_t code = 1000)
+  WsClient(ClientContext& ctx, int messages, CloseKind kind,
+           int32_t code = 1000)
       : ClientBase(ctx), messages_(messages), kind_(kind), code_(code) {}
 
   sim::Task<void> Run() override {
     Write(160, {wire::Frame::kWsUpgrade, -1, 0, false});
+    if (messages_ == 0) {
+      CloseNow(kind_, code_);  // before the accept
+      co_return;
+    }
     wire::Unit u;
     bool server_closed = false;
     for (;;) {
@@ -259,8 +269,8 @@ class WsCloseAtRandom : public ClientBase {
   using ClientBase::ClientBase;
   sim::Task<void> Run() override {
     Write(160, {wire::Frame::kWsUpgrade, -1, 0, false});
-    const uint32_t pick = ctx_.executor.Choose(sim::ChoiceKind::kDelay,
-                                               std::size(kCloseDelays));
+    const uint32_t pick =
+        ctx_.executor.Choose(sim::ChoiceKind::kDelay, std::size(kCloseDelays));
     const sim::Time deadline = ctx_.executor.Now() + kCloseDelays[pick];
     const uint32_t how = ctx_.executor.Choose(sim::ChoiceKind::kPick, 3);
     const CloseKind kind = how == 0   ? CloseKind::kCloseFrame
@@ -298,45 +308,62 @@ std::unique_ptr<Client> Http(ClientContext& c, int chunks, CloseKind kind) {
 const ClientInfo kClients[] = {
     {"http-full", "reads the whole response, then closes", Protocol::kHttp,
      [](ClientContext& c) { return Http(c, -1, CloseKind::kFin); }},
-    {"http-fin-after-1", "closes (FIN) after the first body chunk", Protocol::kHttp,
+    {"http-fin-after-1", "closes (FIN) after the first body chunk",
+     Protocol::kHttp,
      [](ClientContext& c) { return Http(c, 1, CloseKind::kFin); }},
     {"http-fin-after-3", "closes (FIN) after 3 body chunks", Protocol::kHttp,
      [](ClientContext& c) { return Http(c, 3, CloseKind::kFin); }},
-    {"http-rst-after-1", "resets (RST) after the first body chunk", Protocol::kHttp,
+    {"http-rst-after-1", "resets (RST) after the first body chunk",
+     Protocol::kHttp,
      [](ClientContext& c) { return Http(c, 1, CloseKind::kRst); }},
-    {"http-fin-before-response", "sends the request, then closes (FIN) before any response",
-     Protocol::kHttp, [](ClientContext& c) { return Http(c, 0, CloseKind::kFin); }},
-    {"http-rst-before-response", "sends the request, then resets (RST) before any response",
-     Protocol::kHttp, [](ClientContext& c) { return Http(c, 0, CloseKind::kRst); }},
-    {"http-fin-mid-request", "closes (FIN) before the request body ends", Protocol::kHttp,
+    {"http-fin-before-response",
+     "sends the request, then closes (FIN) before any response",
+     Protocol::kHttp,
+     [](ClientContext& c) { return Http(c, 0, CloseKind::kFin); }},
+    {"http-rst-before-response",
+     "sends the request, then resets (RST) before any response",
+     Protocol::kHttp,
+     [](ClientContext& c) { return Http(c, 0, CloseKind::kRst); }},
+    {"http-fin-mid-request", "closes (FIN) before the request body ends",
+     Protocol::kHttp,
      [](ClientContext& c) -> std::unique_ptr<Client> {
        return std::make_unique<HttpClient>(c, -1, CloseKind::kFin, false);
      }},
     {"http-fin-after-request",
-     "sends a complete request, reads the head and first chunk, then closes (FIN)",
-     Protocol::kHttp, [](ClientContext& c) { return Http(c, 1, CloseKind::kFin); }},
+     "sends a complete request, reads the head and first chunk, then closes "
+     "(FIN)",
+     Protocol::kHttp,
+     [](ClientContext& c) { return Http(c, 1, CloseKind::kFin); }},
     {"http-close-at-random",
-     "closes at a time drawn from the tape (0-315 ms), FIN or RST drawn from the tape",
+     "closes at a time drawn from the tape (0-315 ms), FIN or RST drawn from "
+     "the tape",
      Protocol::kHttp,
      [](ClientContext& c) -> std::unique_ptr<Client> {
        return std::make_unique<HttpCloseAtRandom>(c);
      }},
-    {"http-slow-reader", "reads one segment every 50 ms (backpressure), to the end",
+    {"http-slow-reader",
+     "reads one segment every 50 ms (backpressure), to the end",
      Protocol::kHttp,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<HttpClient>(c, -1, CloseKind::kFin, true, sim::Millis(50));
+       return std::make_unique<HttpClient>(c, -1, CloseKind::kFin, true,
+                                           sim::Millis(50));
      }},
-    {"http-slow-then-rst", "reads one segment every 50 ms, resets (RST) after 3 chunks",
+    {"http-slow-then-rst",
+     "reads one segment every 50 ms, resets (RST) after 3 chunks",
      Protocol::kHttp,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<HttpClient>(c, 3, CloseKind::kRst, true, sim::Millis(50));
+       return std::make_unique<HttpClient>(c, 3, CloseKind::kRst, true,
+                                           sim::Millis(50));
      }},
-    {"ws-close-1000", "reads a message, sends a close frame 1000, waits for the reply, closes TCP",
+    {"ws-close-1000",
+     "reads a message, sends a close frame 1000, waits for the reply, closes "
+     "TCP",
      Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
        return std::make_unique<WsClient>(c, 1, CloseKind::kCloseFrame, 1000);
      }},
-    {"ws-close-1001", "as ws-close-1000 with code 1001 (going away)", Protocol::kWebSocket,
+    {"ws-close-1001", "as ws-close-1000 with code 1001 (going away)",
+     Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
        return std::make_unique<WsClient>(c, 1, CloseKind::kCloseFrame, 1001);
      }},
@@ -349,13 +376,21 @@ const ClientInfo kClients[] = {
      [](ClientContext& c) -> std::unique_ptr<Client> {
        return std::make_unique<WsClient>(c, 1, CloseKind::kRst);
      }},
-    {"ws-normal", "reads until the server closes, answers its close frame after 100 ms",
+    {"ws-rst-before-accept",
+     "sends the upgrade request, then resets (RST) before the accept",
+     Protocol::kWebSocket,
+     [](ClientContext& c) -> std::unique_ptr<Client> {
+       return std::make_unique<WsClient>(c, 0, CloseKind::kRst);
+     }},
+    {"ws-normal",
+     "reads until the server closes, answers its close frame after 100 ms",
      Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
        return std::make_unique<WsClient>(c, -1, CloseKind::kFin);
      }},
     {"ws-close-at-random",
-     "closes at a time drawn from the tape, by close frame, FIN or RST drawn from the tape",
+     "closes at a time drawn from the tape, by close frame, FIN or RST drawn "
+     "from the tape",
      Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
        return std::make_unique<WsCloseAtRandom>(c);

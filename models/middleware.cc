@@ -87,12 +87,14 @@ class BaseHttp : public App {
     std::optional<Message> first = co_await Pull(&st);
     std::exception_ptr failure;
     if (!first || first->type != MessageType::kHttpResponseStart) {
-      failure = std::make_exception_ptr(py::RuntimeError("No response returned."));
+      failure =
+          std::make_exception_ptr(py::RuntimeError("No response returned."));
     } else {
       // StreamingResponse(content=body_stream()) on the real channel.
       sim::TaskGroup response(ctx_.executor);
       response.Spawn(StreamResponse(&st, &response, *first), "stream_response");
-      response.Spawn(ListenForDisconnect(&st, &response), "listen_for_disconnect");
+      response.Spawn(ListenForDisconnect(&st, &response),
+                     "listen_for_disconnect");
       std::vector<std::exception_ptr> errors = co_await response.JoinCollect();
       if (!errors.empty()) failure = errors.front();
     }
@@ -110,25 +112,29 @@ class BaseHttp : public App {
    public:
     explicit InnerChannel(State* st) : st_(st) {}
     sim::Task<Message> Receive() override { return ReceiveOrDisconnect(st_); }
-    sim::Task<SendReturn> Send(Message m) override { return SendNoError(st_, m); }
+    sim::Task<SendReturn> Send(Message m) override {
+      return SendNoError(st_, m);
+    }
 
    private:
     State* st_;
   };
   struct State {
-    explicit State(Channel& outer_channel) : outer(outer_channel), inner(this) {}
+    explicit State(Channel& outer_channel)
+        : outer(outer_channel), inner(this) {}
     Channel& outer;
     InnerChannel inner;
     sim::Queue<Message> stream{1};
-    bool send_closed = false;   // the inner app returned
-    bool recv_closed = false;   // the response was sent
-    sim::Event stream_event;    // wakes Pull when the sender closes
+    bool send_closed = false;  // the inner app returned
+    bool recv_closed = false;  // the response was sent
+    sim::Event stream_event;   // wakes Pull when the sender closes
     sim::Event response_sent;
     std::exception_ptr app_exc;
     std::optional<Message> raced;  // receive_or_disconnect's result
   };
 
-  static sim::Task<void> RunInner(BaseHttp* self, State* st, const Scope* scope) {
+  static sim::Task<void> RunInner(BaseHttp* self, State* st,
+                                  const Scope* scope) {
     try {
       co_await self->inner_.Call(*scope, st->inner);
     } catch (const py::Exception&) {
@@ -168,7 +174,8 @@ class BaseHttp : public App {
   }
 
   static sim::Task<Message> ReceiveOrDisconnect(State* st) {
-    if (st->response_sent.is_set()) co_return Message::Of(MessageType::kHttpDisconnect);
+    if (st->response_sent.is_set())
+      co_return Message::Of(MessageType::kHttpDisconnect);
     st->raced.reset();
     {
       sim::TaskState* self = co_await sim::CurrentTask();
@@ -183,7 +190,8 @@ class BaseHttp : public App {
     co_return *st->raced;
   }
 
-  static sim::Task<void> StreamResponse(State* st, sim::TaskGroup* g, Message start) {
+  static sim::Task<void> StreamResponse(State* st, sim::TaskGroup* g,
+                                        Message start) {
     co_await st->outer.Send(start);
     uint32_t seq = 0;
     for (;;) {
@@ -192,7 +200,8 @@ class BaseHttp : public App {
       if (m->type != MessageType::kHttpResponseBody) {
         throw py::AssertionError("body_stream got a non-body message");
       }
-      if (m->bytes > 0) co_await st->outer.Send(Message::Body(seq++, true, m->bytes));
+      if (m->bytes > 0)
+        co_await st->outer.Send(Message::Body(seq++, true, m->bytes));
     }
     if (st->app_exc) std::rethrow_exception(st->app_exc);
     co_await st->outer.Send(Message::Body(seq, false, 0));
@@ -217,20 +226,24 @@ const MiddlewareInfo kMiddlewares[] = {
      [](AppContext&, App& inner) -> std::unique_ptr<App> {
        return std::make_unique<PassThrough>(inner);
      }},
-    {"error-500", "Starlette ServerErrorMiddleware: 500 if the response had not started, then re-raise",
+    {"error-500",
+     "Starlette ServerErrorMiddleware: 500 if the response had not started, "
+     "then re-raise",
      true, true,
      [](AppContext&, App& inner) -> std::unique_ptr<App> {
        return std::make_unique<ServerError>(inner);
      }},
     {"base-http",
-     "Starlette 0.26.1 BaseHTTPMiddleware: inner app in a task group behind a memory stream, "
+     "Starlette 0.26.1 BaseHTTPMiddleware: inner app in a task group behind a "
+     "memory stream, "
      "receive_or_disconnect",
      true, false,
      [](AppContext& c, App& inner) -> std::unique_ptr<App> {
        return std::make_unique<BaseHttp>(c, inner, false);
      }},
     {"base-http-0.20",
-     "Starlette < 0.21 BaseHTTPMiddleware: the response's end cancels the inner app's task group",
+     "Starlette < 0.21 BaseHTTPMiddleware: the response's end cancels the "
+     "inner app's task group",
      true, false,
      [](AppContext& c, App& inner) -> std::unique_ptr<App> {
        return std::make_unique<BaseHttp>(c, inner, true);

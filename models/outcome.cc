@@ -24,6 +24,10 @@ nlohmann::json ErrorJson(const py::ExceptionInfo& e) {
 
 }  // namespace
 
+std::string Violation::ToString() const {
+  return absl::StrCat(property, " [", signature, "]: ", detail);
+}
+
 absl::string_view LogLevelName(LogLevel level) {
   switch (level) {
     case LogLevel::kDebug:
@@ -105,9 +109,10 @@ std::string OutcomeToJson(const Outcome& o) {
   }
   nlohmann::json receives = nlohmann::json::array();
   for (const ReceiveRecord& r : o.receives) {
-    nlohmann::json j = {{"t_ns", r.time.nanos()},
-                        {"message", r.cancelled ? std::string("blocked (cancelled)")
-                                                : r.message.ToString()}};
+    nlohmann::json j = {
+        {"t_ns", r.time.nanos()},
+        {"message", r.cancelled ? std::string("blocked (cancelled)")
+                                : r.message.ToString()}};
     if (r.message.type == MessageType::kWsDisconnect) {
       j["code"] = r.message.code == kNoCode ? nlohmann::json("missing")
                                             : nlohmann::json(r.message.code);
@@ -124,7 +129,8 @@ std::string OutcomeToJson(const Outcome& o) {
   nlohmann::json app_end = {{"how", std::string(AppEndName(o.app_end))},
                             {"t_ns", TimeJson(o.app_end_time)},
                             {"by_watchdog", o.cancelled_by_watchdog}};
-  if (o.app_end == AppEnd::kRaised) app_end["exception"] = ErrorJson(o.app_error);
+  if (o.app_end == AppEnd::kRaised)
+    app_end["exception"] = ErrorJson(o.app_error);
   const ClientView& c = o.client;
   nlohmann::json client = {{"response_head", c.got_response_head},
                            {"status", c.status},
@@ -142,6 +148,7 @@ std::string OutcomeToJson(const Outcome& o) {
       {"sends", std::move(sends)},
       {"receives", std::move(receives)},
       {"receive_pending_at_end", o.receive_pending},
+      {"send_pending_at_end", o.send_pending},
       {"app_end", std::move(app_end)},
       {"logs", std::move(logs)},
       {"client", std::move(client)},
@@ -152,6 +159,7 @@ std::string OutcomeToJson(const Outcome& o) {
         {"cleanups", o.cleanups}}},
       {"times_ns",
        {{"client_closed", TimeJson(o.client_closed)},
+        {"client_close_kind", o.client_close_kind},
         {"server_noticed", TimeJson(o.server_noticed)},
         {"app_noticed", TimeJson(o.app_noticed)},
         {"app_ended", TimeJson(o.app_end_time)},
@@ -168,29 +176,37 @@ std::string OutcomeToText(const Outcome& o) {
   for (const SendRecord& s : o.sends) {
     std::string result;
     if (s.raised) {
-      result = absl::StrCat("raised ", s.error.type, " (", py::MroString(s.error.mro), ")");
-      if (!s.error.message.empty()) absl::StrAppend(&result, ": ", s.error.message);
+      result = absl::StrCat("raised ", s.error.type, " (",
+                            py::MroString(s.error.mro), ")");
+      if (!s.error.message.empty())
+        absl::StrAppend(&result, ": ", s.error.message);
     } else if (s.kind == SendReturnKind::kResult) {
-      result = s.claimed_delivered ? "SendResult(delivered)" : "SendResult(not delivered)";
+      result = s.claimed_delivered ? "SendResult(delivered)"
+                                   : "SendResult(not delivered)";
     } else if (s.kind == SendReturnKind::kFuture) {
-      result = !s.future_resolved ? "future (unresolved)"
+      result = !s.future_resolved    ? "future (unresolved)"
                : s.claimed_delivered ? "future -> delivered"
                                      : "future -> not delivered";
     } else {
       result = "returned";
     }
-    absl::StrAppendFormat(&out, "    %12s  %-36s %s%s\n", s.time.ToString(),
-                          s.message.ToString(), result,
-                          s.after_client_close ? "   [after client close]" : "");
+    absl::StrAppendFormat(
+        &out, "    %12s  %-36s %s%s\n", s.time.ToString(), s.message.ToString(),
+        result, s.after_client_close ? "   [after client close]" : "");
   }
   absl::StrAppend(&out, "  receives (", o.receives.size(), "):\n");
   for (const ReceiveRecord& r : o.receives) {
-    absl::StrAppendFormat(&out, "    %12s  %s\n", r.time.ToString(),
-                          r.cancelled ? "blocked: the wait was cancelled" : r.message.ToString());
+    absl::StrAppendFormat(
+        &out, "    %12s  %s\n", r.time.ToString(),
+        r.cancelled ? "blocked: the wait was cancelled" : r.message.ToString());
   }
-  if (o.receive_pending) absl::StrAppend(&out, "    (blocked in receive() at the end)\n");
+  if (o.receive_pending)
+    absl::StrAppend(&out, "    (blocked in receive() at the end)\n");
+  if (o.send_pending)
+    absl::StrAppend(&out, "  (blocked in send() at the end)\n");
   absl::StrAppend(&out, "  app: ", AppEndName(o.app_end));
-  if (o.app_end == AppEnd::kRaised) absl::StrAppend(&out, " ", o.app_error.type);
+  if (o.app_end == AppEnd::kRaised)
+    absl::StrAppend(&out, " ", o.app_error.type);
   if (o.cancelled_by_watchdog) absl::StrAppend(&out, " by the watchdog");
   absl::StrAppend(&out, " at ", TimeText(o.app_end_time), "\n");
   absl::StrAppend(&out, "  server logs (", o.logs.size(), "):\n");
@@ -200,20 +216,27 @@ std::string OutcomeToText(const Outcome& o) {
   }
   const ClientView& c = o.client;
   if (o.scope.protocol == Protocol::kHttp) {
-    absl::StrAppend(&out, "  client got: ", c.got_response_head ? "response head, " : "",
-                    c.body_chunks, " body chunks", c.got_final_body ? " (complete)" : "");
+    absl::StrAppend(
+        &out, "  client got: ", c.got_response_head ? "response head, " : "",
+        c.body_chunks, " body chunks", c.got_final_body ? " (complete)" : "");
   } else {
-    absl::StrAppend(&out, "  client got: ", c.ws_accepted ? "accept, " : "", c.ws_messages,
-                    " messages");
-    if (c.ws_close_code != kNoCode) absl::StrAppend(&out, ", close ", c.ws_close_code);
+    absl::StrAppend(&out, "  client got: ", c.ws_accepted ? "accept, " : "",
+                    c.ws_messages, " messages");
+    if (c.ws_close_code != kNoCode)
+      absl::StrAppend(&out, ", close ", c.ws_close_code);
   }
-  absl::StrAppend(&out, c.saw_reset ? ", reset" : "", c.saw_eof ? ", EOF" : "", "\n");
-  absl::StrAppend(&out, "  sends after the client closed: ", o.SendsAfterClientClose(),
-                  " (", o.SendsOkAfterClientClose(), " returned normally)\n");
+  absl::StrAppend(&out, c.saw_reset ? ", reset" : "", c.saw_eof ? ", EOF" : "",
+                  "\n");
+  absl::StrAppend(
+      &out, "  sends after the client closed: ", o.SendsAfterClientClose(),
+      " (", o.SendsOkAfterClientClose(), " returned normally)\n");
   absl::StrAppend(&out, "  times: client closed ", TimeText(o.client_closed),
-                  ", server noticed ", TimeText(o.server_noticed), ", app noticed ",
-                  TimeText(o.app_noticed), ", app ended ", TimeText(o.app_end_time),
-                  ", run ended ", o.end_time.ToString(), "\n");
+                  o.client_close_kind[0] ? " (" : "", o.client_close_kind,
+                  o.client_close_kind[0] ? ")" : "", ", server noticed ",
+                  TimeText(o.server_noticed), ", app noticed ",
+                  TimeText(o.app_noticed), ", app ended ",
+                  TimeText(o.app_end_time), ", run ended ",
+                  o.end_time.ToString(), "\n");
   return out;
 }
 

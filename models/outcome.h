@@ -38,20 +38,21 @@ struct LogLine {
 enum class SendReturnKind : uint8_t { kNone, kResult, kFuture };
 
 struct SendRecord {
-  sim::Time time;            // when the call returned or raised
+  sim::Time time;  // when the call returned or raised
   Message message;
   bool raised = false;
-  py::ExceptionInfo error;   // when raised
+  py::ExceptionInfo error;  // when raised
   SendReturnKind kind = SendReturnKind::kNone;
-  bool claimed_delivered = false;  // kResult: what it said; kFuture: resolved
-  bool future_resolved = false;    // kFuture: resolved by the end of the run
+  bool claimed_delivered = false;    // kResult: what it said; kFuture: resolved
+  bool future_resolved = false;      // kFuture: resolved by the end of the run
   bool after_client_close = false;   // the client had closed when it returned
   bool after_server_notice = false;  // the server had noticed the close
-  uint64_t wire_tag = 0;     // the segment written for it, 0 if none
+  uint64_t wire_tag = 0;             // the segment written for it, 0 if none
 };
 
 struct ReceiveRecord {
-  sim::Time time;
+  sim::Time time;   // when it returned (or was cancelled)
+  sim::Time start;  // when the app called it
   Message message;
   bool cancelled = false;  // the wait was cancelled (a timeout): "blocked"
 };
@@ -62,9 +63,9 @@ absl::string_view AppEndName(AppEnd end);
 struct ClientView {
   bool got_response_head = false;
   int32_t status = 0;
-  int32_t body_chunks = 0;     // HTTP body chunks read
+  int32_t body_chunks = 0;  // HTTP body chunks read
   bool got_final_body = false;
-  int32_t ws_messages = 0;     // WebSocket messages read
+  int32_t ws_messages = 0;  // WebSocket messages read
   bool ws_accepted = false;
   int32_t ws_close_code = kNoCode;  // the server's close frame, if any
   bool saw_reset = false;
@@ -77,6 +78,9 @@ struct Outcome {
   std::vector<SendRecord> sends;
   std::vector<ReceiveRecord> receives;
   bool receive_pending = false;  // the app was blocked in receive() at the end
+  sim::Time receive_pending_since = sim::Time::Infinite();
+  bool send_pending = false;  // the app was blocked in send() at the end
+  sim::Time send_pending_since = sim::Time::Infinite();
 
   AppEnd app_end = AppEnd::kRunning;
   py::ExceptionInfo app_error;
@@ -92,17 +96,33 @@ struct Outcome {
   sim::Time app_noticed = sim::Time::Infinite();
   sim::Time end_time;
 
+  // How the client closed: "fin", "rst", "close-frame" ("" if it did not),
+  // and the close frame's code.
+  const char* client_close_kind = "";
+  int32_t client_close_code = kNoCode;
+
   // App-model bookkeeping (apps with cleanup and background work).
-  int cleanups = 0;             // times a cleanup (finally) block ran
+  bool cleanup_armed = false;  // the app entered a block with cleanup
+  int cleanups = 0;            // times a cleanup (finally) block ran
   bool background_started = false;
   bool background_done = false;
 
   // --- derived ---
   int SendsAfterClientClose() const;
-  int SendsOkAfterClientClose() const;   // returned normally
+  int SendsOkAfterClientClose() const;  // returned normally
   int SendsAfterServerNotice() const;
   const SendRecord* FirstSendAfterClose() const;
   bool LoggedAtLeast(LogLevel level) const;
+};
+
+// A property violated by a run (models/properties.h).
+struct Violation {
+  std::string property;
+  std::string signature;  // stable across tapes for the same bug
+  std::string detail;     // one line, for people
+
+  // "property [signature]: detail".
+  std::string ToString() const;
 };
 
 std::string OutcomeToJson(const Outcome& outcome);

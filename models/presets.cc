@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "sim/check.h"
 
@@ -18,7 +18,8 @@ constexpr char kRefWs[] = "ref §2.2";
 
 class Builder {
  public:
-  Builder(const char* name, const char* description, bool http, bool websocket) {
+  Builder(const char* name, const char* description, bool http,
+          bool websocket) {
     preset_.name = name;
     preset_.description = description;
     preset_.http = http;
@@ -47,64 +48,83 @@ Preset Uvicorn0176Http(const char* name, const char* file, const char* l_send,
   const std::string f = absl::StrCat(file, "@0.17.6");
   return Builder(name, absl::StrCat("uvicorn 0.17.6, HTTP with ", file).c_str(),
                  true, false)
-      .Set("spec-version", "2.3", absl::StrCat(f, " scope asgi spec_version \"2.3\" [P]"))
+      .Set("spec-version", "2.3",
+           absl::StrCat(f, " scope asgi spec_version \"2.3\" [P]"))
       .Set("transport", "uvloop",
-           "--loop auto picks uvloop (loops/auto.py@0.17.6 ≈L1-11) [P: uvloop.Loop]")
+           "--loop auto picks uvloop (loops/auto.py@0.17.6 ≈L1-11) [P: "
+           "uvloop.Loop]")
       .Set("send-after-close", "noop",
            absl::StrCat("`if self.disconnected: return` (", f, " ", l_send,
                         ") [P: 20/20 sends after FIN or RST returned]"))
       .Set("close-masks-invalid", "yes",
-           absl::StrCat("the disconnected check precedes the order checks (", f, " ",
-                        l_send, "); ", kRef, " [P: body-before-start accepted]"))
+           absl::StrCat("the disconnected check precedes the order checks (", f,
+                        " ", l_send, "); ", kRef,
+                        " [P: body-before-start accepted]"))
       .Set("invalid-report", "uvicorn",
-           absl::StrCat("RuntimeError(\"Expected ASGI message 'http.response.start', "
-                        "but got '%s'.\") (", f, " send)"))
+           absl::StrCat(
+               "RuntimeError(\"Expected ASGI message 'http.response.start', "
+               "but got '%s'.\") (",
+               f, " send)"))
       .Set("after-complete", "raise",
-           absl::StrCat("RuntimeError(\"Unexpected ASGI message '%s' sent, after response "
-                        "already completed.\") (", f, ") [P]"))
+           absl::StrCat("RuntimeError(\"Unexpected ASGI message '%s' sent, "
+                        "after response "
+                        "already completed.\") (",
+                        f, ") [P]"))
       .Set("flow-release", "released",
-           absl::StrCat("connection_lost calls flow.resume_writing() (", f, " ", l_lost,
-                        ") [P probes flow-http]"))
-      .Set("log-dropped-sends", "no", "sends after the close return before any log")
+           absl::StrCat("connection_lost calls flow.resume_writing() (", f, " ",
+                        l_lost, ") [P probes flow-http]"))
+      .Set("log-dropped-sends", "no",
+           "sends after the close return before any log")
       .Set("delivery", "repeat",
-           absl::StrCat("receive returns http.disconnect on every call (", f, " ", l_recv,
-                        ") [P: 3/3]"))
+           absl::StrCat("receive returns http.disconnect on every call (", f,
+                        " ", l_recv, ") [P: 3/3]"))
       .Set("fin", "connection-lost",
            absl::StrCat("eof_received returns None, the transport calls "
-                        "connection_lost(None) (", f, " ≈L112-113) [P: within 1 ms]"))
+                        "connection_lost(None) (",
+                        f, " ≈L112-113) [P: within 1 ms]"))
       .Set("complete-is-disconnect", "yes",
-           absl::StrCat("receive: `if self.disconnected or self.response_complete` (", f,
-                        " ", l_recv, ")"))
+           absl::StrCat(
+               "receive: `if self.disconnected or self.response_complete` (", f,
+               " ", l_recv, ")"))
       .Set("loss-after-complete-ignored", "yes",
            absl::StrCat("`if self.cycle and not self.cycle.response_complete: "
-                        "self.cycle.disconnected = True` (", f, " ", l_lost, ")"))
+                        "self.cycle.disconnected = True` (",
+                        f, " ", l_lost, ")"))
       .Set("log-incomplete-response", "yes",
-           absl::StrCat("\"ASGI callable returned without starting response.\" (", f,
-                        " run_asgi)"))
+           absl::StrCat(
+               "\"ASGI callable returned without starting response.\" (", f,
+               " run_asgi)"))
       .Set("own-exception", "logged",
            absl::StrCat("run_asgi: except BaseException -> logger.error (", f,
                         " ≈L364-388)"))
-      .Set("error-log", "Exception in ASGI application",
-           absl::StrCat("run_asgi (", f, " ≈L364-388) [P: ERROR uvicorn.error]"))
-      .Set("kill-after", "none", "no task is cancelled on disconnect (encode/uvicorn#501) [P: running after 15 s]")
+      .Set(
+          "error-log", "Exception in ASGI application",
+          absl::StrCat("run_asgi (", f, " ≈L364-388) [P: ERROR uvicorn.error]"))
+      .Set("kill-after", "none",
+           "no task is cancelled on disconnect (encode/uvicorn#501) [P: "
+           "running after 15 s]")
       .Set("kill-check-interval", "1s", "n/a (no watchdog)")
       .Set("complete-stamps-kill-clock", "no", "n/a (no watchdog)")
       .Build();
 }
 
-Preset UvicornHttp(const char* name, const char* version, const char* send_after_close,
-                   const char* own_exception, std::string send_source,
-                   std::string own_source, std::string description) {
-  Preset p = Uvicorn0176Http(name, "h11_impl.py", "≈L412-413", "≈L88-110", "≈L485-509");
+Preset UvicornHttp(const char* name, const char* version,
+                   const char* send_after_close, const char* own_exception,
+                   std::string send_source, std::string own_source,
+                   std::string description) {
+  Preset p = Uvicorn0176Http(name, "h11_impl.py", "≈L412-413", "≈L88-110",
+                             "≈L485-509");
   p.description = std::move(description);
   const std::string v(version);
   for (auto& [field, source] : p.sources) {
-    source = absl::StrReplaceAll(source, {{"@0.17.6", absl::StrCat("@", v)},
-                                          {" [P: 20/20 sends after FIN or RST returned]", ""},
-                                          {" [P: within 1 ms]", ""},
-                                          {" [P: 3/3]", ""}});
+    source = absl::StrReplaceAll(
+        source, {{"@0.17.6", absl::StrCat("@", v)},
+                 {" [P: 20/20 sends after FIN or RST returned]", ""},
+                 {" [P: within 1 ms]", ""},
+                 {" [P: 3/3]", ""}});
   }
-  absl::Status s = SetPolicyField(p.policy, "send-after-close", send_after_close);
+  absl::Status s =
+      SetPolicyField(p.policy, "send-after-close", send_after_close);
   SIM_CHECK(s.ok()) << s.message();
   p.sources["send-after-close"] = std::move(send_source);
   s = SetPolicyField(p.policy, "own-exception", own_exception);
@@ -116,34 +136,51 @@ Preset UvicornHttp(const char* name, const char* version, const char* send_after
 Preset Uvicorn0176Websockets() {
   const std::string f = "websockets_impl.py@0.17.6";
   return Builder("uvicorn-0.17.6-websockets",
-                 "uvicorn 0.17.6, WebSocket with the websockets 10.4 (legacy) library", false,
-                 true)
+                 "uvicorn 0.17.6, WebSocket with the websockets 10.4 (legacy) "
+                 "library",
+                 false, true)
       .Set("ws-spec-version", "2.3", f + " ≈L129 [P]")
-      .Set("transport", "uvloop", "--loop auto picks uvloop (loops/auto.py@0.17.6) [P]")
-      .Set("send-after-close", "noop", "no check of its own: sends go to the library")
+      .Set("transport", "uvloop",
+           "--loop auto picks uvloop (loops/auto.py@0.17.6) [P]")
+      .Set("send-after-close", "noop",
+           "no check of its own: sends go to the library")
       .Set("library-errors", "leak",
-           "await self.send(data) without try (" + f + " ≈L207-269) [P: ConnectionClosedOK]")
+           "await self.send(data) without try (" + f +
+               " ≈L207-269) [P: ConnectionClosedOK]")
       .Set("flow-release", "released",
-           "connection_lost wakes the drain waiter (legacy/protocol.py@10.4 ≈L1534-1545) [P probes]")
+           "connection_lost wakes the drain waiter (legacy/protocol.py@10.4 "
+           "≈L1534-1545) [P probes]")
       .Set("log-dropped-sends", "no", "nothing logged per send")
       .Set("delivery", "repeat",
-           "closed_event set: every receive returns the disconnect (" + f + " ≈L271-297) [P: 3/3]")
-      .Set("fin", "connection-lost", "eof_received -> fail_connection(1006) (legacy/protocol.py ≈L1564-1577)")
-      .Set("ws-library", "websockets",
-           "ensure_open(): CLOSING waits for close_connection_task, then raises "
-           "(legacy/protocol.py@10.4 ≈L925-957)")
+           "closed_event set: every receive returns the disconnect (" + f +
+               " ≈L271-297) [P: 3/3]")
+      .Set("fin", "connection-lost",
+           "eof_received -> fail_connection(1006) (legacy/protocol.py "
+           "≈L1564-1577)")
+      .Set(
+          "ws-library", "websockets",
+          "ensure_open(): CLOSING waits for close_connection_task, then raises "
+          "(legacy/protocol.py@10.4 ≈L925-957)")
       .Set("ws-own-close-queues-disconnect", "no", "n/a (websockets impl)")
-      .Set("ws-code-close-frame", "peer", "recv() raises ConnectionClosed; code = exc.code (" + f + " ≈L284-288) [P: 1000]")
+      .Set("ws-code-close-frame", "peer",
+           "recv() raises ConnectionClosed; code = exc.code (" + f +
+               " ≈L284-288) [P: 1000]")
       .Set("ws-code-fin", "peer", "1006: no close frame (" + f + ") [P: 1006]")
       .Set("ws-code-rst", "peer", "1006 [P: 1006]")
-      .Set("ws-closed-guard", "no", "closed_event is never set by the transport (" + f + " ≈L86-96)")
+      .Set("ws-closed-guard", "no",
+           "closed_event is never set by the transport (" + f + " ≈L86-96)")
       .Set("ws-receive-marks-closed", "yes",
-           "asgi_receive sets closed_event on ConnectionClosed (" + f + " ≈L284-288) [P]")
+           "asgi_receive sets closed_event on ConnectionClosed (" + f +
+               " ≈L284-288) [P]")
       .Set("ws-close-twice-raises", "yes",
-           "RuntimeError(\"Unexpected ASGI message '%s', after sending 'websocket.close'.\") (" + f +
-               " ≈L267-269) [P]")
-      .Set("ws-on-app-exit", "close-1000", "websockets' handler close() sends 1000 (legacy/server.py@10.4 ≈L243)")
-      .Set("own-exception", "logged", "run_asgi logs every exception (" + f + " ≈L178-205) [P]")
+           "RuntimeError(\"Unexpected ASGI message '%s', after sending "
+           "'websocket.close'.\") (" +
+               f + " ≈L267-269) [P]")
+      .Set("ws-on-app-exit", "close-1000",
+           "websockets' handler close() sends 1000 (legacy/server.py@10.4 "
+           "≈L243)")
+      .Set("own-exception", "logged",
+           "run_asgi logs every exception (" + f + " ≈L178-205) [P]")
       .Set("error-log", "Exception in ASGI application", f + " ≈L178-205 [P]")
       .Set("kill-after", "none", "never cancelled [P]")
       .Set("kill-check-interval", "1s", "n/a (no watchdog)")
@@ -153,33 +190,50 @@ Preset Uvicorn0176Websockets() {
 
 Preset Uvicorn0176Wsproto() {
   const std::string f = "wsproto_impl.py@0.17.6";
-  return Builder("uvicorn-0.17.6-wsproto", "uvicorn 0.17.6, WebSocket with wsproto 1.2.0",
-                 false, true)
+  return Builder("uvicorn-0.17.6-wsproto",
+                 "uvicorn 0.17.6, WebSocket with wsproto 1.2.0", false, true)
       .Set("ws-spec-version", "2.3", f + " ≈L140 [P]")
-      .Set("transport", "uvloop", "--loop auto picks uvloop [P]; the accept write is unguarded (" + f + " ≈L255-262)")
+      .Set("transport", "uvloop",
+           "--loop auto picks uvloop [P]; the accept write is unguarded (" + f +
+               " ≈L255-262)")
       .Set("send-after-close", "noop",
-           "writes skipped `if not self.transport.is_closing()` (" + f + " ≈L286-292) [P: 40/40 after RST]")
-      .Set("library-errors", "leak", "conn.send() raises LocalProtocolError unless OPEN (" + f + ") [P]")
+           "writes skipped `if not self.transport.is_closing()` (" + f +
+               " ≈L286-292) [P: 40/40 after RST]")
+      .Set("library-errors", "leak",
+           "conn.send() raises LocalProtocolError unless OPEN (" + f + ") [P]")
       .Set("flow-release", "not-released",
-           "`writable` is not set in connection_lost (" + f + " ≈L66-76) [P probes: blocked 3 s after RST]")
+           "`writable` is not set in connection_lost (" + f +
+               " ≈L66-76) [P probes: blocked 3 s after RST]")
       .Set("log-dropped-sends", "no", "nothing logged")
-      .Set("delivery", "once", "receive is queue.get() (" + f + " ≈L317-322) [P: disconnect, blocked, blocked]")
-      .Set("fin", "connection-lost", "eof_received returns None (" + f + " ≈L78-79)")
-      .Set("ws-library", "wsproto", "wsproto Connection (connection.py@1.2.0 ≈L89-110)")
-      .Set("ws-own-close-queues-disconnect", "yes", "close queues the app's own code (" + f + " ≈L298)")
-      .Set("ws-code-close-frame", "peer", "handle_close queues event.code (" + f + " ≈L190-194) [P: 1000]")
+      .Set("delivery", "once",
+           "receive is queue.get() (" + f +
+               " ≈L317-322) [P: disconnect, blocked, blocked]")
+      .Set("fin", "connection-lost",
+           "eof_received returns None (" + f + " ≈L78-79)")
+      .Set("ws-library", "wsproto",
+           "wsproto Connection (connection.py@1.2.0 ≈L89-110)")
+      .Set("ws-own-close-queues-disconnect", "yes",
+           "close queues the app's own code (" + f + " ≈L298)")
+      .Set("ws-code-close-frame", "peer",
+           "handle_close queues event.code (" + f + " ≈L190-194) [P: 1000]")
       .Set("ws-code-fin", "nothing-queued",
            "connection_lost queues only `if exc is not None` (" + f +
                " ≈L67-68), encode/uvicorn#997 [P: blocked x3]")
-      .Set("ws-code-rst", "no-code-key", "{\"type\": \"websocket.disconnect\"} without code (" + f + " ≈L67-68) [P]")
+      .Set("ws-code-rst", "no-code-key",
+           "{\"type\": \"websocket.disconnect\"} without code (" + f +
+               " ≈L67-68) [P]")
       .Set("ws-closed-guard", "no", "only close_sent is checked (" + f + ")")
       .Set("ws-receive-marks-closed", "no", "receive does not touch close_sent")
       .Set("ws-close-twice-raises", "yes",
-           "after close_sent: RuntimeError \"... after sending 'websocket.close'.\" (" + f + " ≈L313-315) [P]")
-      .Set("ws-on-app-exit", "nothing", "no close frame, transport left open (" + f + " ≈L217-235)")
+           "after close_sent: RuntimeError \"... after sending "
+           "'websocket.close'.\" (" +
+               f + " ≈L313-315) [P]")
+      .Set("ws-on-app-exit", "nothing",
+           "no close frame, transport left open (" + f + " ≈L217-235)")
       .Set("own-exception", "logged", "run_asgi logs (" + f + " ≈L217-235) [P]")
       .Set("error-log", "Exception in ASGI application", f + " run_asgi [P]")
-      .Set("kill-after", "none", "never cancelled (encode/uvicorn#997: zombie tasks)")
+      .Set("kill-after", "none",
+           "never cancelled (encode/uvicorn#997: zombie tasks)")
       .Set("kill-check-interval", "1s", "n/a")
       .Set("complete-stamps-kill-clock", "no", "n/a")
       .Build();
@@ -188,29 +242,43 @@ Preset Uvicorn0176Wsproto() {
 Preset UvicornCurrentSansio() {
   const std::string f = "websockets_sansio_impl.py@d26c85c (0.51)";
   return Builder("uvicorn-0.51-sansio",
-                 "uvicorn 0.51 (current), WebSocket with websockets sans-I/O (the --ws auto default)",
+                 "uvicorn 0.51 (current), WebSocket with websockets sans-I/O "
+                 "(the --ws auto default)",
                  false, true)
-      .Set("ws-spec-version", "2.4", std::string(kRefWs) + " uvicorn current sansio row: scope \"2.4\"")
+      .Set("ws-spec-version", "2.4",
+           std::string(kRefWs) + " uvicorn current sansio row: scope \"2.4\"")
       .Set("transport", "asyncio",
-           "asyncio loop: writes to a dead transport are dropped (" + std::string(kRefWs) +
-               "; uvloop would raise RuntimeError)")
+           "asyncio loop: writes to a dead transport are dropped (" +
+               std::string(kRefWs) + "; uvloop would raise RuntimeError)")
       .Set("send-after-close", "raise",
            "InvalidState -> ClientDisconnected(OSError) (" + f + " ≈L440-467)")
       .Set("library-errors", "translate", f + " ≈L440-467")
-      .Set("flow-release", "released", "the sansio impl never pauses (no pause_writing), ref property 5")
-      .Set("log-dropped-sends", "no", "asyncio warns only after 5 dropped writes")
-      .Set("delivery", "once", "queued on connection_lost and on a close frame; later receive blocks (" + f + " ≈L126-138)")
-      .Set("fin", "connection-lost", "connection_lost queues websocket.disconnect (" + f + " ≈L126-138)")
-      .Set("ws-library", "sansio", "protocol state stays OPEN after TCP loss (" + f + " ≈L126-138)")
+      .Set("flow-release", "released",
+           "the sansio impl never pauses (no pause_writing), ref property 5")
+      .Set("log-dropped-sends", "no",
+           "asyncio warns only after 5 dropped writes")
+      .Set("delivery", "once",
+           "queued on connection_lost and on a close frame; later receive "
+           "blocks (" +
+               f + " ≈L126-138)")
+      .Set("fin", "connection-lost",
+           "connection_lost queues websocket.disconnect (" + f + " ≈L126-138)")
+      .Set("ws-library", "sansio",
+           "protocol state stays OPEN after TCP loss (" + f + " ≈L126-138)")
       .Set("ws-own-close-queues-disconnect", "no", "not in the sansio impl")
       .Set("ws-code-close-frame", "peer", "peer code/reason (" + f + ")")
-      .Set("ws-code-fin", "peer", "1005 on connection_lost, ref §2.2 (modelled as 1006: no close frame)")
+      .Set("ws-code-fin", "peer",
+           "1005 on connection_lost, ref §2.2 (modelled as 1006: no close "
+           "frame)")
       .Set("ws-code-rst", "peer", "as FIN")
-      .Set("ws-closed-guard", "no", "no receive-side flag (" + std::string(kRefWs) + ")")
+      .Set("ws-closed-guard", "no",
+           "no receive-side flag (" + std::string(kRefWs) + ")")
       .Set("ws-receive-marks-closed", "no", "no such flag in sansio")
-      .Set("ws-close-twice-raises", "no", "close is a no-op when closing (fixed 0.42.0, encode/uvicorn#2825)")
+      .Set("ws-close-twice-raises", "no",
+           "close is a no-op when closing (fixed 0.42.0, encode/uvicorn#2825)")
       .Set("ws-on-app-exit", "close-1000", "close 1000 on app exit (" + f + ")")
-      .Set("own-exception", "silent-exact", "run_asgi swallows ClientDisconnected (" + f + " ≈L356-370)")
+      .Set("own-exception", "silent-exact",
+           "run_asgi swallows ClientDisconnected (" + f + " ≈L356-370)")
       .Set("error-log", "Exception in ASGI application", f + " run_asgi")
       .Set("kill-after", "none", "never cancelled (encode/uvicorn#501)")
       .Set("kill-check-interval", "1s", "n/a")
@@ -222,27 +290,36 @@ Preset UvicornCurrentWsproto() {
   const std::string f = "wsproto_impl.py@d26c85c (0.51)";
   Preset p = Uvicorn0176Wsproto();
   p.name = "uvicorn-0.51-wsproto";
-  p.description = "uvicorn 0.51 (current), WebSocket with wsproto (--ws wsproto)";
+  p.description =
+      "uvicorn 0.51 (current), WebSocket with wsproto (--ws wsproto)";
   auto set = [&p](const char* field, const char* value, std::string source) {
     const absl::Status s = SetPolicyField(p.policy, field, value);
     SIM_CHECK(s.ok()) << s.message();
     p.sources[field] = std::move(source);
   };
-  set("ws-spec-version", "2.4", std::string(kRefWs) + " (uvicorn >= 0.27 advertises 2.4 for WebSocket)");
-  set("transport", "asyncio", "asyncio loop (writes skipped when closing, " + f + " ≈L427)");
-  set("send-after-close", "raise", "LocalProtocolError -> ClientDisconnected (" + f + " ≈L444-445)");
+  set("ws-spec-version", "2.4",
+      std::string(kRefWs) + " (uvicorn >= 0.27 advertises 2.4 for WebSocket)");
+  set("transport", "asyncio",
+      "asyncio loop (writes skipped when closing, " + f + " ≈L427)");
+  set("send-after-close", "raise",
+      "LocalProtocolError -> ClientDisconnected (" + f + " ≈L444-445)");
   set("library-errors", "translate", f + " ≈L444-445");
   set("flow-release", "not-released",
       "`writable` cleared in pause_writing, not set in connection_lost (" + f +
           " ≈L183-193), ref property 5 [C]");
-  set("ws-code-fin", "peer", "always queued on connection_lost since 0.20.0 (encode/uvicorn#996) (" + f + " ≈L137-149)");
+  set("ws-code-fin", "peer",
+      "always queued on connection_lost since 0.20.0 (encode/uvicorn#996) (" +
+          f + " ≈L137-149)");
   set("ws-code-rst", "peer", f + " ≈L137-149");
-  set("own-exception", "silent-exact", "run_asgi swallows ClientDisconnected (uvicorn >= 0.27)");
-  for (const char* field : {"delivery", "fin", "ws-library", "ws-own-close-queues-disconnect",
-                            "ws-code-close-frame", "ws-closed-guard", "ws-receive-marks-closed",
-                            "ws-close-twice-raises", "ws-on-app-exit", "error-log", "kill-after",
-                            "log-dropped-sends"}) {
-    p.sources[field] = absl::StrReplaceAll(p.sources[field], {{"@0.17.6", "@d26c85c"}});
+  set("own-exception", "silent-exact",
+      "run_asgi swallows ClientDisconnected (uvicorn >= 0.27)");
+  for (const char* field :
+       {"delivery", "fin", "ws-library", "ws-own-close-queues-disconnect",
+        "ws-code-close-frame", "ws-closed-guard", "ws-receive-marks-closed",
+        "ws-close-twice-raises", "ws-on-app-exit", "error-log", "kill-after",
+        "log-dropped-sends"}) {
+    p.sources[field] =
+        absl::StrReplaceAll(p.sources[field], {{"@0.17.6", "@d26c85c"}});
   }
   return p;
 }
@@ -251,43 +328,71 @@ Preset Hypercorn0132() {
   const std::string h = "protocol/http_stream.py@0.13.2";
   const std::string w = "protocol/ws_stream.py@0.13.2";
   const std::string t = "asyncio/tcp_server.py@0.13.2";
-  return Builder("hypercorn-0.13.2", "hypercorn 0.13.2 (asyncio worker), HTTP/1.1 with h11, WebSocket with wsproto",
+  return Builder("hypercorn-0.13.2",
+                 "hypercorn 0.13.2 (asyncio worker), HTTP/1.1 with h11, "
+                 "WebSocket with wsproto",
                  true, true)
       .Set("spec-version", "2.1", h + " ≈L78 [P]")
       .Set("ws-spec-version", "2.3", w + " ≈L210 [P]")
       .Set("transport", "streams",
-           "asyncio streams: drain() raises, protocol_send turns ConnectionError into Closed (" + t +
-               " ≈L90-97)")
-      .Set("send-after-close", "noop", "`if self.closed: return  # Allow app to finish after close` (" + h +
-                                           " ≈L113-115) [P]")
+           "asyncio streams: drain() raises, protocol_send turns "
+           "ConnectionError into Closed (" +
+               t + " ≈L90-97)")
+      .Set("send-after-close", "noop",
+           "`if self.closed: return  # Allow app to finish after close` (" + h +
+               " ≈L113-115) [P]")
       .Set("library-errors", "leak",
-           "connection.send() without try (" + w + " ≈L275-283); second close leaks LocalProtocolError [P]")
-      .Set("close-masks-invalid", "yes", "the closed check comes first (" + h + " ≈L113-115)")
+           "connection.send() without try (" + w +
+               " ≈L275-283); second close leaks LocalProtocolError [P]")
+      .Set("close-masks-invalid", "yes",
+           "the closed check comes first (" + h + " ≈L113-115)")
       .Set("invalid-report", "hypercorn",
-           "UnexpectedMessageError(\"Unexpected message type, %s given the state ...\") (utils.py@0.13.2 ≈L65-67)")
-      .Set("after-complete", "ignore", "more_body=False sends StreamClosed at once (" + h + " ≈L168-175) [P]")
-      .Set("flow-release", "released", "drain() is woken with ConnectionResetError and caught [P probes flow-http]")
+           "UnexpectedMessageError(\"Unexpected message type, %s given the "
+           "state ...\") (utils.py@0.13.2 ≈L65-67)")
+      .Set("after-complete", "ignore",
+           "more_body=False sends StreamClosed at once (" + h +
+               " ≈L168-175) [P]")
+      .Set("flow-release", "released",
+           "drain() is woken with ConnectionResetError and caught [P probes "
+           "flow-http]")
       .Set("log-dropped-sends", "no", "nothing logged")
-      .Set("delivery", "once", "one http.disconnect at StreamClosed; later receive blocks (" + h + " ≈L107-110) [P]")
+      .Set("delivery", "once",
+           "one http.disconnect at StreamClosed; later receive blocks (" + h +
+               " ≈L107-110) [P]")
       .Set("fin", "ignored",
-           "h11 ConnectionClosed only breaks the loop; _read_data emits Closed only on exceptions (" + t +
-               " ≈L107-121), pgjones/hypercorn#50 [P: blocked x3]")
-      .Set("complete-is-disconnect", "yes", "StreamClosed at the final body closes the stream (" + h + " ≈L168-175)")
+           "h11 ConnectionClosed only breaks the loop; _read_data emits Closed "
+           "only on exceptions (" +
+               t + " ≈L107-121), pgjones/hypercorn#50 [P: blocked x3]")
+      .Set("complete-is-disconnect", "yes",
+           "StreamClosed at the final body closes the stream (" + h +
+               " ≈L168-175)")
       .Set("loss-after-complete-ignored", "no", "the stream is already closed")
-      .Set("log-incomplete-response", "no", "send(None) closes the stream silently (" + h + " ≈L117-121)")
+      .Set("log-incomplete-response", "no",
+           "send(None) closes the stream silently (" + h + " ≈L117-121)")
       .Set("ws-library", "wsproto", "wsproto 1.2.0 via WSStream (" + w + ")")
       .Set("ws-own-close-queues-disconnect", "no", "not in hypercorn")
-      .Set("ws-code-close-frame", "1006", "code 1000 only if the app closed, else 1006 (" + w + " ≈L238-245) [P: 1006 for 1000]")
-      .Set("ws-code-fin", "nothing-queued", "FIN never reaches the stream [P: blocked x3]")
+      .Set("ws-code-close-frame", "1006",
+           "code 1000 only if the app closed, else 1006 (" + w +
+               " ≈L238-245) [P: 1006 for 1000]")
+      .Set("ws-code-fin", "nothing-queued",
+           "FIN never reaches the stream [P: blocked x3]")
       .Set("ws-code-rst", "1006", w + " ≈L238-245 [P: 1006]")
-      .Set("ws-closed-guard", "yes", "`if self.closed: return` (" + w + " ≈L248-250)")
-      .Set("ws-receive-marks-closed", "no", "the ASGI state changes only through the app's messages")
+      .Set("ws-closed-guard", "yes",
+           "`if self.closed: return` (" + w + " ≈L248-250)")
+      .Set("ws-receive-marks-closed", "no",
+           "the ASGI state changes only through the app's messages")
       .Set("ws-close-twice-raises", "no",
-           "send after own close: UnexpectedMessageError; second close: wsproto LocalProtocolError (" + w +
-               " ≈L289-297) [P]")
-      .Set("ws-on-app-exit", "close-1006", "send(None) in CONNECTED sends CloseConnection(1006) (" + w + " ≈L252-261)")
-      .Set("own-exception", "logged", "except Exception: log.exception (asyncio/task_group.py@0.13.2 ≈L13-27)")
-      .Set("error-log", "Error in ASGI Framework", "asyncio/task_group.py@0.13.2 ≈L13-27")
+           "send after own close: UnexpectedMessageError; second close: "
+           "wsproto LocalProtocolError (" +
+               w + " ≈L289-297) [P]")
+      .Set("ws-on-app-exit", "close-1006",
+           "send(None) in CONNECTED sends CloseConnection(1006) (" + w +
+               " ≈L252-261)")
+      .Set("own-exception", "logged",
+           "except Exception: log.exception (asyncio/task_group.py@0.13.2 "
+           "≈L13-27)")
+      .Set("error-log", "Error in ASGI Framework",
+           "asyncio/task_group.py@0.13.2 ≈L13-27")
       .Set("kill-after", "none", "no cancel on disconnect [P: running]")
       .Set("kill-check-interval", "1s", "n/a")
       .Set("complete-stamps-kill-clock", "no", "n/a")
@@ -297,24 +402,31 @@ Preset Hypercorn0132() {
 Preset Hypercorn0180() {
   Preset p = Hypercorn0132();
   p.name = "hypercorn-0.18.0";
-  p.description = "hypercorn 0.18.0 (current), HTTP/1.1 with h11, WebSocket with wsproto";
+  p.description =
+      "hypercorn 0.18.0 (current), HTTP/1.1 with h11, WebSocket with wsproto";
   auto set = [&p](const char* field, const char* value, std::string source) {
     const absl::Status s = SetPolicyField(p.policy, field, value);
     SIM_CHECK(s.ok()) << s.message();
     p.sources[field] = std::move(source);
   };
   for (auto& [field, source] : p.sources) {
-    source = absl::StrReplaceAll(source, {{"@0.13.2", "@0.18.0"}, {" [P]", ""},
-                                          {" [P: blocked x3]", ""}, {" [P: running]", ""}});
+    source = absl::StrReplaceAll(source, {{"@0.13.2", "@0.18.0"},
+                                          {" [P]", ""},
+                                          {" [P: blocked x3]", ""},
+                                          {" [P: running]", ""}});
   }
   set("fin", "connection-lost",
-      "Closed is sent on the reading end too (commit 8a3e512, 0.14.4; pgjones/hypercorn#50)");
-  set("ws-code-fin", "1006", "fixed with the FIN (8a3e512): StreamClosed -> 1006");
+      "Closed is sent on the reading end too (commit 8a3e512, 0.14.4; "
+      "pgjones/hypercorn#50)");
+  set("ws-code-fin", "1006",
+      "fixed with the FIN (8a3e512): StreamClosed -> 1006");
   set("close-masks-invalid", "no",
-      "app_send no longer checks closed; the state machine is independent of it (" + std::string(kRef) +
-          " hypercorn 0.18.0 row)");
+      "app_send no longer checks closed; the state machine is independent of "
+      "it (" +
+          std::string(kRef) + " hypercorn 0.18.0 row)");
   set("library-errors", "swallow",
-      "LocalProtocolError swallowed by _send_wsproto_event since 0.16.0 (0bb4fb9, pgjones/hypercorn#177)");
+      "LocalProtocolError swallowed by _send_wsproto_event since 0.16.0 "
+      "(0bb4fb9, pgjones/hypercorn#177)");
   return p;
 }
 
@@ -322,65 +434,115 @@ Preset Daphne400() {
   const std::string s = "server.py@4.0.0";
   const std::string h = "http_protocol.py@4.0.0";
   const std::string w = "ws_protocol.py@4.0.0";
-  return Builder("daphne-4.0.0", "daphne 4.0.0 on Twisted 22.4 and autobahn 22.7.1", true, true)
-      .Set("spec-version", "absent", "scope has no spec_version (" + s + " ≈L209) [P]")
+  return Builder("daphne-4.0.0",
+                 "daphne 4.0.0 on Twisted 22.4 and autobahn 22.7.1", true, true)
+      .Set("spec-version", "absent",
+           "scope has no spec_version (" + s + " ≈L209) [P]")
       .Set("ws-spec-version", "absent", s + " ≈L209 [P]")
-      .Set("transport", "buffered", "Twisted buffers every write without limit [P probes: 1361 x 64 KiB]")
-      .Set("send-after-close", "noop",
-           "handle_reply returns when the connection is stamped disconnected (" + s + " ≈L224-240) [P]")
+      .Set(
+          "transport", "buffered",
+          "Twisted buffers every write without limit [P probes: 1361 x 64 KiB]")
+      .Set(
+          "send-after-close", "noop",
+          "handle_reply returns when the connection is stamped disconnected (" +
+              s + " ≈L224-240) [P]")
       .Set("library-errors", "leak",
-           "sendMessage raises Disconnected unless OPEN (autobahn/websocket/protocol.py ≈L2259-2275) [P]")
-      .Set("close-masks-invalid", "yes", "the disconnected check is first (" + s + " ≈L224-240)")
-      .Set("invalid-report", "daphne", "ValueError(\"HTTP response has already been started\") ... (" + h + " ≈L228-294)")
-      .Set("after-complete", "ignore", "finish() stamps disconnected (" + h + " ≈L216-224) [P]")
-      .Set("flow-release", "no-backpressure", "send() never suspends [P probes]")
+           "sendMessage raises Disconnected unless OPEN "
+           "(autobahn/websocket/protocol.py ≈L2259-2275) [P]")
+      .Set("close-masks-invalid", "yes",
+           "the disconnected check is first (" + s + " ≈L224-240)")
+      .Set("invalid-report", "daphne",
+           "ValueError(\"HTTP response has already been started\") ... (" + h +
+               " ≈L228-294)")
+      .Set("after-complete", "ignore",
+           "finish() stamps disconnected (" + h + " ≈L216-224) [P]")
+      .Set("flow-release", "no-backpressure",
+           "send() never suspends [P probes]")
       .Set("log-dropped-sends", "no", "nothing logged")
-      .Set("delivery", "once", "disconnect queued on connectionLost / onClose; then receive blocks [P]")
-      .Set("fin", "connection-lost", "HTTPChannel.connectionLost -> request.connectionLost (" + h + " ≈L206-214) [P]")
-      .Set("complete-is-disconnect", "yes", "finish() calls send_disconnect() (" + h + " ≈L216-224)")
-      .Set("loss-after-complete-ignored", "no", "connectionLost always stamps (" + s + " ≈L188-194)")
-      .Set("log-incomplete-response", "no", "returning without a response is not logged")
+      .Set("delivery", "once",
+           "disconnect queued on connectionLost / onClose; then receive blocks "
+           "[P]")
+      .Set("fin", "connection-lost",
+           "HTTPChannel.connectionLost -> request.connectionLost (" + h +
+               " ≈L206-214) [P]")
+      .Set("complete-is-disconnect", "yes",
+           "finish() calls send_disconnect() (" + h + " ≈L216-224)")
+      .Set("loss-after-complete-ignored", "no",
+           "connectionLost always stamps (" + s + " ≈L188-194)")
+      .Set("log-incomplete-response", "no",
+           "returning without a response is not logged")
       .Set("ws-library", "autobahn",
-           "onCloseFrame: dropConnection sets CLOSED at once; onClose runs on connectionLost one turn later "
-           "(autobahn protocol.py ≈L704-801, ≈L900) [P probes tight-ws: 5/8 runs]")
+           "onCloseFrame: dropConnection sets CLOSED at once; onClose runs on "
+           "connectionLost one turn later "
+           "(autobahn protocol.py ≈L704-801, ≈L900) [P probes tight-ws: 5/8 "
+           "runs]")
       .Set("ws-own-close-queues-disconnect", "no", "onClose queues it")
-      .Set("ws-code-close-frame", "peer", "onClose(wasClean, code) -> code (" + w + " ≈L158-177) [P: 1000]")
+      .Set("ws-code-close-frame", "peer",
+           "onClose(wasClean, code) -> code (" + w + " ≈L158-177) [P: 1000]")
       .Set("ws-code-fin", "peer", "onClose(False, 1006) [P: 1006]")
       .Set("ws-code-rst", "peer", "onClose(False, 1006) [P: 1006]")
-      .Set("ws-closed-guard", "yes", "server-level disconnected stamp, set in onClose (" + s + " ≈L224-232)")
+      .Set("ws-closed-guard", "yes",
+           "server-level disconnected stamp, set in onClose (" + s +
+               " ≈L224-232)")
       .Set("ws-receive-marks-closed", "no", "receive is a plain queue")
-      .Set("ws-close-twice-raises", "no", "sendCloseFrame ignores CLOSING (autobahn ≈L2004-2006) [P]")
-      .Set("ws-on-app-exit", "nothing", "a returning app leaves the socket open (application_checker only reaps)")
-      .Set("own-exception", "logged", "\"Exception inside application: %s\" (" + s + " ≈L285-300)")
-      .Set("error-log", "Exception inside application", s + " ≈L285-300 (daphne.server)")
+      .Set("ws-close-twice-raises", "no",
+           "sendCloseFrame ignores CLOSING (autobahn ≈L2004-2006) [P]")
+      .Set("ws-on-app-exit", "nothing",
+           "a returning app leaves the socket open (application_checker only "
+           "reaps)")
+      .Set("own-exception", "logged",
+           "\"Exception inside application: %s\" (" + s + " ≈L285-300)")
+      .Set("error-log", "Exception inside application",
+           s + " ≈L285-300 (daphne.server)")
       .Set("kill-after", "10s",
-           "application_close_timeout 10 s (cli.py@4.0.0 ≈L111-115) [P: cancelled 10.0-11.0 s]")
-      .Set("kill-check-interval", "1s", "application_checker re-armed with callLater(1) (" + s + " ≈L308)")
+           "application_close_timeout 10 s (cli.py@4.0.0 ≈L111-115) [P: "
+           "cancelled 10.0-11.0 s]")
+      .Set("kill-check-interval", "1s",
+           "application_checker re-armed with callLater(1) (" + s + " ≈L308)")
       .Set("complete-stamps-kill-clock", "yes",
-           "finish() stamps disconnected, so post-response work is killed (" + h +
-               " ≈L216-224), django/daphne#533 [P: 11.1 s]")
+           "finish() stamps disconnected, so post-response work is killed (" +
+               h + " ≈L216-224), django/daphne#533 [P: 11.1 s]")
       .Build();
 }
 
 Preset Granian28Http() {
   const std::string f = "src/asgi/io.rs@9a20b17 (2.8.1+)";
-  return Builder("granian-2.8", "granian 2.8 (Rust, hyper + tokio), HTTP [code reading only]", true, false)
+  return Builder("granian-2.8",
+                 "granian 2.8 (Rust, hyper + tokio), HTTP [code reading only]",
+                 true, false)
       .Set("spec-version", "2.3", "src/asgi/utils.rs ≈L37 [C]")
-      .Set("transport", "buffered", "body frames go into a tokio mpsc (capacity 4) (" + f + " ≈L88-132) [C]")
-      .Set("send-after-close", "noop", "on SendError: log and return (" + f + " ≈L88-132) [C]")
-      .Set("close-masks-invalid", "no", "flow errors are raised regardless of the disconnect [C]")
-      .Set("invalid-report", "granian", "RuntimeError(\"ASGI flow error: ...\") (" + f + " ≈L201-324) [C]")
-      .Set("after-complete", "raise", "RuntimeError(\"ASGI flow error: Response already finished\") [C]")
-      .Set("flow-release", "released", "tokio channel closes with the body stream [C]")
-      .Set("log-dropped-sends", "yes", "INFO \"ASGI transport error: ...\" per chunk, emmett-framework/granian#650 [C]")
-      .Set("delivery", "repeat", "http.disconnect on every call once flow_rx_closed (" + f + " ≈L141-199) [C]")
-      .Set("fin", "connection-lost", "Notify::notify_one on disconnect (src/workers.rs ≈L703) [C]")
-      .Set("complete-is-disconnect", "no", "only the closed flag triggers the disconnect [C]")
+      .Set("transport", "buffered",
+           "body frames go into a tokio mpsc (capacity 4) (" + f +
+               " ≈L88-132) [C]")
+      .Set("send-after-close", "noop",
+           "on SendError: log and return (" + f + " ≈L88-132) [C]")
+      .Set("close-masks-invalid", "no",
+           "flow errors are raised regardless of the disconnect [C]")
+      .Set("invalid-report", "granian",
+           "RuntimeError(\"ASGI flow error: ...\") (" + f + " ≈L201-324) [C]")
+      .Set("after-complete", "raise",
+           "RuntimeError(\"ASGI flow error: Response already finished\") [C]")
+      .Set("flow-release", "released",
+           "tokio channel closes with the body stream [C]")
+      .Set("log-dropped-sends", "yes",
+           "INFO \"ASGI transport error: ...\" per chunk, "
+           "emmett-framework/granian#650 [C]")
+      .Set("delivery", "repeat",
+           "http.disconnect on every call once flow_rx_closed (" + f +
+               " ≈L141-199) [C]")
+      .Set("fin", "connection-lost",
+           "Notify::notify_one on disconnect (src/workers.rs ≈L703) [C]")
+      .Set("complete-is-disconnect", "no",
+           "only the closed flag triggers the disconnect [C]")
       .Set("loss-after-complete-ignored", "no", "[C]")
       .Set("log-incomplete-response", "no", "[C]")
-      .Set("own-exception", "logged", "ERROR \"Application callable raised an exception\" (src/utils.rs ≈L44-51) [C]")
-      .Set("error-log", "Application callable raised an exception", "src/utils.rs ≈L44-51 [C]")
-      .Set("kill-after", "none", "never cancelled (emmett-framework/granian#286, #412)")
+      .Set("own-exception", "logged",
+           "ERROR \"Application callable raised an exception\" (src/utils.rs "
+           "≈L44-51) [C]")
+      .Set("error-log", "Application callable raised an exception",
+           "src/utils.rs ≈L44-51 [C]")
+      .Set("kill-after", "none",
+           "never cancelled (emmett-framework/granian#286, #412)")
       .Set("kill-check-interval", "1s", "n/a")
       .Set("complete-stamps-kill-clock", "no", "n/a")
       .Build();
@@ -388,27 +550,37 @@ Preset Granian28Http() {
 
 Preset Granian28Ws() {
   const std::string f = "src/asgi/io.rs@9a20b17 (2.8.1+)";
-  return Builder("granian-2.8-ws", "granian 2.8, WebSocket [code reading only]", false, true)
+  return Builder("granian-2.8-ws", "granian 2.8, WebSocket [code reading only]",
+                 false, true)
       .Set("ws-spec-version", "2.3", "src/asgi/utils.rs ≈L37 [C]")
       .Set("transport", "buffered", "tokio channel [C]")
       .Set("send-after-close", "raise-runtime-error",
-           "RuntimeError(\"ASGI flow error: Transport not initialized or closed\") (" + f + " ≈L488-508) [C]")
-      .Set("library-errors", "translate", "the closed flag is checked by granian itself [C]")
+           "RuntimeError(\"ASGI flow error: Transport not initialized or "
+           "closed\") (" +
+               f + " ≈L488-508) [C]")
+      .Set("library-errors", "translate",
+           "the closed flag is checked by granian itself [C]")
       .Set("flow-release", "released", "[C]")
-      .Set("log-dropped-sends", "no", "INFO only when the flag was set concurrently [C]")
-      .Set("delivery", "once", "closed=True on a Close frame or recv error (" + f + " ≈L552-612) [C]")
+      .Set("log-dropped-sends", "no",
+           "INFO only when the flag was set concurrently [C]")
+      .Set("delivery", "once",
+           "closed=True on a Close frame or recv error (" + f +
+               " ≈L552-612) [C]")
       .Set("fin", "connection-lost", "any recv error closes [C]")
       .Set("ws-library", "ideal", "tungstenite, no leaking states modelled [C]")
       .Set("ws-own-close-queues-disconnect", "no", "[C]")
       .Set("ws-code-close-frame", "peer", "[C]")
       .Set("ws-code-fin", "peer", "[C]")
       .Set("ws-code-rst", "peer", "[C]")
-      .Set("ws-closed-guard", "yes", "the closed flag is checked first (" + f + " ≈L488-508) [C]")
+      .Set("ws-closed-guard", "yes",
+           "the closed flag is checked first (" + f + " ≈L488-508) [C]")
       .Set("ws-receive-marks-closed", "no", "[C]")
-      .Set("ws-close-twice-raises", "no", "close after close is a no-op (" + f + " ≈L511-527) [C]")
+      .Set("ws-close-twice-raises", "no",
+           "close after close is a no-op (" + f + " ≈L511-527) [C]")
       .Set("ws-on-app-exit", "close-1000", "[C]")
       .Set("own-exception", "logged", "src/utils.rs ≈L44-51 [C]")
-      .Set("error-log", "Application callable raised an exception", "src/utils.rs ≈L44-51 [C]")
+      .Set("error-log", "Application callable raised an exception",
+           "src/utils.rs ≈L44-51 [C]")
       .Set("kill-after", "none", "never cancelled [C]")
       .Set("kill-check-interval", "1s", "n/a")
       .Set("complete-stamps-kill-clock", "no", "n/a")
@@ -417,35 +589,55 @@ Preset Granian28Ws() {
 
 // A reference server: the spec's text for everything, and one strategy.
 Preset Reference(const char* name, const char* description, const char* spec,
-                 const char* strategy, const char* own, std::string strategy_source) {
+                 const char* strategy, const char* own,
+                 std::string strategy_source) {
   const std::string www = "asgiref specs/www.rst (2.5)";
   return Builder(name, description, true, true)
       .Alternative()
-      .Set("spec-version", spec, "the version whose rule this strategy follows")
+      .Set("spec-version", spec,
+           "the version whose rule this strategy follows (no version specifies "
+           "results or "
+           "futures: those advertise 2.3, whose send() does not raise)")
       .Set("ws-spec-version", spec, "as spec-version")
       .Set("transport", "asyncio", "plain asyncio")
       .Set("send-after-close", strategy, std::move(strategy_source))
-      .Set("library-errors", "translate", "the strategy applies to every refusal")
-      .Set("close-masks-invalid", "yes", "asgi.rst: after the close, send acts per the strategy")
-      .Set("invalid-report", "spec", "asgi.rst: an invalid event should raise out of send")
-      .Set("after-complete", "ignore", www + " ≈L256: \"any further messages ... will be ignored\"")
-      .Set("flow-release", "released", "asgi.rst ≈L171-173: send returns once the connection has been closed")
-      .Set("log-dropped-sends", "no", "nothing to log: a normal client disconnect")
-      .Set("delivery", "repeat", www + " ≈L256-271: http.disconnect on every receive after the close")
-      .Set("fin", "connection-lost", "a clean FIN is a disconnect (ref property 4)")
-      .Set("complete-is-disconnect", "yes", www + ": \"receive is called after a response has been sent\"")
+      .Set("library-errors", "translate",
+           "the strategy applies to every refusal")
+      .Set("close-masks-invalid", "yes",
+           "asgi.rst: after the close, send acts per the strategy")
+      .Set("invalid-report", "spec",
+           "asgi.rst: an invalid event should raise out of send")
+      .Set("after-complete", "ignore",
+           www + " ≈L256: \"any further messages ... will be ignored\"")
+      .Set("flow-release", "released",
+           "asgi.rst ≈L171-173: send returns once the connection has been "
+           "closed")
+      .Set("log-dropped-sends", "no",
+           "nothing to log: a normal client disconnect")
+      .Set("delivery", "repeat",
+           www + " ≈L256-271: http.disconnect on every receive after the close")
+      .Set("fin", "connection-lost",
+           "a clean FIN is a disconnect (ref property 4)")
+      .Set("complete-is-disconnect", "yes",
+           www + ": \"receive is called after a response has been sent\"")
       .Set("loss-after-complete-ignored", "no", "a loss is always a disconnect")
       .Set("log-incomplete-response", "no", "not an error after a disconnect")
       .Set("ws-library", "ideal", "no library states leak")
       .Set("ws-own-close-queues-disconnect", "no", "not in the spec")
-      .Set("ws-code-close-frame", "peer", www + " ≈L441-463: the peer's code, 1005 if none")
+      .Set("ws-code-close-frame", "peer",
+           www + " ≈L441-463: the peer's code, 1005 if none")
       .Set("ws-code-fin", "peer", "1006: abnormal closure (RFC 6455 §7.1.5)")
       .Set("ws-code-rst", "peer", "1006")
-      .Set("ws-closed-guard", "yes", "the server checks its own closed state first")
-      .Set("ws-receive-marks-closed", "no", "receiving the disconnect closes nothing")
-      .Set("ws-close-twice-raises", "no", "a second close is an idempotent no-op (ref property 8)")
-      .Set("ws-on-app-exit", "close-1000", www + " ≈L294: if the application dies the socket should be closed")
-      .Set("own-exception", own, "asgi.rst: the server catches its own exception and does not log it")
+      .Set("ws-closed-guard", "yes",
+           "the server checks its own closed state first")
+      .Set("ws-receive-marks-closed", "no",
+           "receiving the disconnect closes nothing")
+      .Set("ws-close-twice-raises", "no",
+           "a second close is an idempotent no-op (ref property 8)")
+      .Set("ws-on-app-exit", "close-1000",
+           www + " ≈L294: if the application dies the socket should be closed")
+      .Set("own-exception", own,
+           "asgi.rst: the server catches its own exception and does not log it")
       .Set("error-log", "Exception in ASGI application", "any text")
       .Set("kill-after", "none", "the spec has no kill timeout (ref §1.1)")
       .Set("kill-check-interval", "1s", "n/a")
@@ -455,20 +647,23 @@ Preset Reference(const char* name, const char* description, const char* spec,
 
 std::vector<Preset> MakePresets() {
   std::vector<Preset> p;
-  p.push_back(Uvicorn0176Http("uvicorn-0.17.6-h11", "h11_impl.py", "≈L412-413", "≈L88-110",
-                              "≈L485-509"));
-  p.push_back(Uvicorn0176Http("uvicorn-0.17.6-httptools", "httptools_impl.py", "≈L418-419",
-                              "≈L96-110", "≈L521-541"));
-  p.push_back(UvicornHttp(
-      "uvicorn-0.28.0", "0.28.0", "raise", "silent-exact",
-      "HTTP send raises ClientDisconnected in 0.28.0 only (encode/uvicorn#2220, reverted in 0.28.1 "
-      "#2276), ref §2.1",
-      "run_asgi's `except ClientDisconnected` does not match an ExceptionGroup (encode/uvicorn#2271, ref "
-      "§3 #6)",
-      "uvicorn 0.28.0, HTTP: the release that raised ClientDisconnected from send()"));
+  p.push_back(Uvicorn0176Http("uvicorn-0.17.6-h11", "h11_impl.py", "≈L412-413",
+                              "≈L88-110", "≈L485-509"));
+  p.push_back(Uvicorn0176Http("uvicorn-0.17.6-httptools", "httptools_impl.py",
+                              "≈L418-419", "≈L96-110", "≈L521-541"));
+  p.push_back(UvicornHttp("uvicorn-0.28.0", "0.28.0", "raise", "silent-exact",
+                          "HTTP send raises ClientDisconnected in 0.28.0 only "
+                          "(encode/uvicorn#2220, reverted in 0.28.1 "
+                          "#2276), ref §2.1",
+                          "run_asgi's `except ClientDisconnected` does not "
+                          "match an ExceptionGroup (encode/uvicorn#2271, ref "
+                          "§3 #6)",
+                          "uvicorn 0.28.0, HTTP: the release that raised "
+                          "ClientDisconnected from send()"));
   p.push_back(UvicornHttp(
       "uvicorn-0.51-h11", "d26c85c", "noop", "logged",
-      "`if self.disconnected: return` (h11_impl.py@d26c85c ≈L460-465), ref §2.1 uvicorn current row",
+      "`if self.disconnected: return` (h11_impl.py@d26c85c ≈L460-465), ref "
+      "§2.1 uvicorn current row",
       "run_asgi logs every exception (h11_impl.py@d26c85c ≈L414-440)",
       "uvicorn 0.51 (current), HTTP with h11 (httptools identical)"));
   p.push_back(Uvicorn0176Websockets());
@@ -480,35 +675,50 @@ std::vector<Preset> MakePresets() {
   p.push_back(Daphne400());
   p.push_back(Granian28Http());
   p.push_back(Granian28Ws());
-  p.push_back(Reference("ref-noop", "reference server, spec 2.3: send() after the close is a no-op",
-                        "2.3", "noop", "logged",
-                        "asgi.rst@3.6.0 ≈L293-295: \"the send awaitable callable should act as a no-op\""));
-  p.push_back(Reference("ref-raise", "reference server, spec 2.4: send() raises ClientDisconnected(OSError)",
-                        "2.4", "raise", "silent-exact",
-                        "www.rst ≈L241-254: \"should raise a server-specific subclass of OSError\""));
-  p.push_back(Reference("ref-raise-and-catch",
-                        "reference server: raises ClientDisconnected and recognises it escaping the app, "
-                        "also through task groups",
-                        "2.4", "raise-and-catch", "silent-anywhere",
-                        "adriangb's contract (django/asgiref#66, 2023-11-08), PR #431"));
-  p.push_back(Reference("ref-result", "reference server: send() returns a SendResult (delivered or not)",
-                        "2.4", "result", "logged",
-                        "adriangb, django/asgiref#66 (2023-11-20): \"send() to return a SendResult\""));
+  p.push_back(
+      Reference("ref-noop",
+                "reference server, spec 2.3: send() after the close is a no-op",
+                "2.3", "noop", "logged",
+                "asgi.rst@3.6.0 ≈L293-295: \"the send awaitable callable "
+                "should act as a no-op\""));
+  p.push_back(Reference(
+      "ref-raise",
+      "reference server, spec 2.4: send() raises ClientDisconnected(OSError)",
+      "2.4", "raise", "silent-exact",
+      "www.rst ≈L241-254: \"should raise a server-specific subclass of "
+      "OSError\""));
+  p.push_back(Reference(
+      "ref-raise-and-catch",
+      "reference server: raises ClientDisconnected and recognises it escaping "
+      "the app, "
+      "also through task groups",
+      "2.4", "raise-and-catch", "silent-anywhere",
+      "adriangb's contract (django/asgiref#66, 2023-11-08), PR #431"));
+  p.push_back(Reference(
+      "ref-result",
+      "reference server: send() returns a SendResult (delivered or not)", "2.3",
+      "result", "logged",
+      "adriangb, django/asgiref#66 (2023-11-20): \"send() to return a "
+      "SendResult\""));
   p.push_back(Reference("ref-future",
-                        "reference server: send() returns a future resolved when the client got the bytes",
-                        "2.4", "future", "logged",
-                        "the result-future proposal: resolved at delivery or when the close is known"));
+                        "reference server: send() returns a future resolved "
+                        "when the client got the bytes",
+                        "2.3", "future", "logged",
+                        "the result-future proposal: resolved at delivery or "
+                        "when the close is known"));
   return p;
 }
 
 // Fields that apply to one protocol only.
 bool FieldApplies(absl::string_view field, const Preset& p) {
-  const bool ws_only = absl::StartsWith(field, "ws-") || field == "library-errors";
-  const bool http_only = field == "spec-version" || field == "close-masks-invalid" ||
-                         field == "invalid-report" || field == "after-complete" ||
-                         field == "complete-is-disconnect" ||
-                         field == "loss-after-complete-ignored" ||
-                         field == "log-incomplete-response";
+  const bool ws_only =
+      absl::StartsWith(field, "ws-") || field == "library-errors";
+  const bool http_only =
+      field == "spec-version" || field == "close-masks-invalid" ||
+      field == "invalid-report" || field == "after-complete" ||
+      field == "complete-is-disconnect" ||
+      field == "loss-after-complete-ignored" ||
+      field == "log-incomplete-response";
   if (ws_only) return p.websocket;
   if (http_only) return p.http;
   return true;
@@ -522,7 +732,8 @@ std::string Preset::Source(absl::string_view field) const {
 }
 
 absl::Span<const Preset> Presets() {
-  static const std::vector<Preset>* presets = new std::vector<Preset>(MakePresets());
+  static const std::vector<Preset>* presets =
+      new std::vector<Preset>(MakePresets());
   return *presets;
 }
 
@@ -536,30 +747,44 @@ const Preset* FindPreset(absl::string_view name) {
 std::string PresetsMarkdown() {
   std::string out =
       "# Server presets\n\n"
-      "Generated from `models/presets.cc` by `hangup list --presets-markdown`; do not edit.\n"
+      "Generated from `models/presets.cc` by `hangup list --presets-markdown`; "
+      "do not edit.\n"
       "Each cell is the policy value, then its source. \"ref\" is\n"
-      "`shared/reference/asgi-send-disconnect.md`; [P] marks behaviour observed on the Debian package\n"
-      "(`tests/conformance`, see `docs/fidelity.md` and `docs/servers/`); [C] code reading only.\n"
+      "`shared/reference/asgi-send-disconnect.md`; [P] marks behaviour "
+      "observed on the Debian package\n"
+      "(`tests/conformance`, see `docs/fidelity.md` and `docs/servers/`); [C] "
+      "code reading only.\n"
       "Cells marked - do not apply to the preset's protocols.\n\n";
   // Group the columns so each table stays readable.
   const std::vector<std::pair<const char*, std::vector<const char*>>> groups = {
-      {"Scope and transport", {"spec-version", "ws-spec-version", "transport", "fin", "flow-release"}},
+      {"Scope and transport",
+       {"spec-version", "ws-spec-version", "transport", "fin", "flow-release"}},
       {"send() after the close",
-       {"send-after-close", "library-errors", "close-masks-invalid", "log-dropped-sends"}},
-      {"Invalid messages", {"invalid-report", "after-complete", "ws-close-twice-raises"}},
+       {"send-after-close", "library-errors", "close-masks-invalid",
+        "log-dropped-sends"}},
+      {"Invalid messages",
+       {"invalid-report", "after-complete", "ws-close-twice-raises"}},
       {"receive() and the disconnect",
-       {"delivery", "complete-is-disconnect", "loss-after-complete-ignored", "ws-code-close-frame",
-        "ws-code-fin", "ws-code-rst", "ws-receive-marks-closed", "ws-own-close-queues-disconnect"}},
-      {"WebSocket library and glue", {"ws-library", "ws-closed-guard", "ws-on-app-exit"}},
+       {"delivery", "complete-is-disconnect", "loss-after-complete-ignored",
+        "ws-code-close-frame", "ws-code-fin", "ws-code-rst",
+        "ws-receive-marks-closed", "ws-own-close-queues-disconnect"}},
+      {"WebSocket library and glue",
+       {"ws-library", "ws-closed-guard", "ws-on-app-exit"}},
       {"App runner and watchdog",
-       {"own-exception", "error-log", "log-incomplete-response", "kill-after", "kill-check-interval",
-        "complete-stamps-kill-clock"}},
+       {"own-exception", "error-log", "log-incomplete-response", "kill-after",
+        "kill-check-interval", "complete-stamps-kill-clock"}},
   };
-  absl::StrAppend(&out, "## Presets\n\n| preset | protocols | description |\n|---|---|---|\n");
+  absl::StrAppend(
+      &out,
+      "## Presets\n\n| preset | protocols | description |\n|---|---|---|\n");
   for (const Preset& p : Presets()) {
     absl::StrAppend(&out, "| `", p.name, "` | ",
-                    p.http && p.websocket ? "HTTP, WebSocket" : p.http ? "HTTP" : "WebSocket", " | ",
-                    p.description, p.design_alternative ? " (design alternative)" : "", " |\n");
+                    p.http && p.websocket ? "HTTP, WebSocket"
+                    : p.http              ? "HTTP"
+                                          : "WebSocket",
+                    " | ", p.description,
+                    p.design_alternative ? " (design alternative)" : "",
+                    " |\n");
   }
   for (const auto& [title, fields] : groups) {
     absl::StrAppend(&out, "\n## ", title, "\n\n| preset |");
@@ -575,8 +800,10 @@ std::string PresetsMarkdown() {
           continue;
         }
         const PolicyField* field = FindPolicyField(f);
-        const std::string source = absl::StrReplaceAll(p.Source(f), {{"|", "\\|"}});
-        absl::StrAppend(&out, " **", field->get(p.policy), "**: ", source, " |");
+        const std::string source =
+            absl::StrReplaceAll(p.Source(f), {{"|", "\\|"}});
+        absl::StrAppend(&out, " **", field->get(p.policy), "**: ", source,
+                        " |");
       }
       absl::StrAppend(&out, "\n");
     }

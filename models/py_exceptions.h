@@ -37,15 +37,15 @@ class BaseException : public std::exception {
   std::string message_;
 };
 
-#define HANGUP_PY_EXCEPTION(Name, Base, ...)                          \
-  class Name : public Base {                                          \
-   public:                                                            \
-    using Base::Base;                                                 \
-    const char* TypeName() const override { return #Name; }           \
-    absl::Span<const char* const> Mro() const override {              \
-      static constexpr const char* kMro[] = {#Name, __VA_ARGS__};     \
-      return kMro;                                                    \
-    }                                                                 \
+#define HANGUP_PY_EXCEPTION(Name, Base, ...)                      \
+  class Name : public Base {                                      \
+   public:                                                        \
+    using Base::Base;                                             \
+    const char* TypeName() const override { return #Name; }       \
+    absl::Span<const char* const> Mro() const override {          \
+      static constexpr const char* kMro[] = {#Name, __VA_ARGS__}; \
+      return kMro;                                                \
+    }                                                             \
   }
 
 // Builtins.
@@ -74,9 +74,8 @@ HANGUP_PY_EXCEPTION(ConnectionClosed, WebSocketException, "WebSocketException",
                     "Exception", "BaseException");
 HANGUP_PY_EXCEPTION(ConnectionClosedOK, ConnectionClosed, "ConnectionClosed",
                     "WebSocketException", "Exception", "BaseException");
-HANGUP_PY_EXCEPTION(ConnectionClosedError, ConnectionClosed,
-                    "ConnectionClosed", "WebSocketException", "Exception",
-                    "BaseException");
+HANGUP_PY_EXCEPTION(ConnectionClosedError, ConnectionClosed, "ConnectionClosed",
+                    "WebSocketException", "Exception", "BaseException");
 HANGUP_PY_EXCEPTION(InvalidState, WebSocketException, "WebSocketException",
                     "Exception", "BaseException");
 
@@ -117,8 +116,8 @@ class ExceptionGroup : public Exception {
 
 // What an observer records of an exception. Names point to static strings.
 struct ExceptionInfo {
-  const char* type = "";               // __name__; "" when no exception
-  absl::Span<const char* const> mro;   // without `object`
+  const char* type = "";              // __name__; "" when no exception
+  absl::Span<const char* const> mro;  // without `object`
   std::string message;
 
   bool IsA(absl::string_view name) const;  // `name` is in the MRO

@@ -25,13 +25,15 @@ class ObservedChannel : public ChannelWrapper {
 
   sim::Task<Message> Receive() override {
     Outcome& o = ctx_.outcome;
+    const sim::Time start = ctx_.executor.Now();
     o.receive_pending = true;
+    o.receive_pending_since = start;
     Message m;
     try {
       m = co_await ChannelWrapper::Receive();
     } catch (const sim::Cancelled&) {
       o.receive_pending = false;
-      ReceiveRecord blocked{ctx_.executor.Now(), Message{}};
+      ReceiveRecord blocked{ctx_.executor.Now(), start, Message{}};
       blocked.cancelled = true;
       o.receives.push_back(blocked);
       throw;
@@ -40,8 +42,9 @@ class ObservedChannel : public ChannelWrapper {
       throw;
     }
     o.receive_pending = false;
-    o.receives.push_back(ReceiveRecord{ctx_.executor.Now(), m});
-    if (m.type == MessageType::kHttpDisconnect || m.type == MessageType::kWsDisconnect) {
+    o.receives.push_back(ReceiveRecord{ctx_.executor.Now(), start, m});
+    if (m.type == MessageType::kHttpDisconnect ||
+        m.type == MessageType::kWsDisconnect) {
       o.app_noticed = std::min(o.app_noticed, ctx_.executor.Now());
     }
     ctx_.executor.Record(kEvAppRecv, static_cast<int64_t>(m.type), m.code,
@@ -54,21 +57,27 @@ class ObservedChannel : public ChannelWrapper {
     SendRecord rec;
     rec.message = m;
     SendReturn r;
+    o.send_pending = true;
+    o.send_pending_since = ctx_.executor.Now();
     try {
       r = co_await ChannelWrapper::Send(m);
     } catch (...) {
+      o.send_pending = false;
       rec.raised = true;
       rec.error = py::Describe(std::current_exception());
       Finish(rec);
       o.app_noticed = std::min(o.app_noticed, rec.time);
-      ctx_.executor.Record(kEvSendRaised, static_cast<int64_t>(m.type), m.seq, [&] {
-        return absl::StrCat(m.ToString(), " raised ", rec.error.type);
-      });
+      ctx_.executor.Record(
+          kEvSendRaised, static_cast<int64_t>(m.type), m.seq, [&] {
+            return absl::StrCat(m.ToString(), " raised ", rec.error.type);
+          });
       o.sends.push_back(std::move(rec));
       futures_.push_back(nullptr);
       throw;
     }
+    o.send_pending = false;
     rec.kind = r.kind;
+    rec.wire_tag = r.wire_tag;
     rec.claimed_delivered = r.kind == SendReturnKind::kResult && r.delivered;
     Finish(rec);
     if (r.kind == SendReturnKind::kResult && !r.delivered) {
@@ -95,7 +104,8 @@ class ObservedChannel : public ChannelWrapper {
 class ObserverApp : public App {
  public:
   ObserverApp(AppContext& ctx, App& inner,
-              std::vector<std::shared_ptr<sim::Future<bool>>>& futures, sim::Duration linger)
+              std::vector<std::shared_ptr<sim::Future<bool>>>& futures,
+              sim::Duration linger)
       : ctx_(ctx), inner_(inner), futures_(futures), linger_(linger) {}
   sim::Task<void> Call(const Scope& scope, Channel& ch) override {
     ObservedChannel observed(ch, ctx_, futures_);
@@ -142,9 +152,10 @@ std::string ScenarioSpec::ToString() const {
     }
     return fields.size();
   };
-  std::stable_sort(sorted.begin(), sorted.end(), [&](const auto& a, const auto& b) {
-    return rank(a.first) < rank(b.first);
-  });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](const auto& a, const auto& b) {
+                     return rank(a.first) < rank(b.first);
+                   });
   for (const auto& [f, v] : sorted) parts.push_back(f + "=" + v);
   return absl::StrJoin(parts, ",");
 }
@@ -154,9 +165,10 @@ absl::StatusOr<ScenarioSpec> ScenarioSpec::Parse(absl::string_view text) {
   for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
     const size_t eq = part.find('=');
     if (eq == absl::string_view::npos || eq == 0 || eq + 1 == part.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "scenario part '", part, "' is not key=value (keys: server, mw, app, client, "
-          "or a policy field)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("scenario part '", part,
+                       "' is not key=value (keys: server, mw, app, client, "
+                       "or a policy field)"));
     }
     const std::string key(part.substr(0, eq));
     const std::string value(part.substr(eq + 1));
@@ -174,13 +186,15 @@ absl::StatusOr<ScenarioSpec> ScenarioSpec::Parse(absl::string_view text) {
       spec.overrides.emplace_back(key, value);
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "scenario key '", key, "' is unknown (expected server, mw, app, client, linger, or a "
+          "scenario key '", key,
+          "' is unknown (expected server, mw, app, client, linger, or a "
           "policy field; `hangup list` shows them)"));
     }
   }
-  for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"server", &spec.server},
-                                   {"app", &spec.app},
-                                   {"client", &spec.client}}) {
+  for (const auto& [key, value] :
+       {std::pair<const char*, const std::string*>{"server", &spec.server},
+        {"app", &spec.app},
+        {"client", &spec.client}}) {
     if (value->empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("scenario '", text, "' has no ", key, "=..."));
@@ -189,37 +203,42 @@ absl::StatusOr<ScenarioSpec> ScenarioSpec::Parse(absl::string_view text) {
   return spec;
 }
 
-absl::StatusOr<std::unique_ptr<Scenario>> Scenario::Create(const ScenarioSpec& spec) {
+absl::StatusOr<std::unique_ptr<Scenario>> Scenario::Create(
+    const ScenarioSpec& spec) {
   std::unique_ptr<Scenario> s(new Scenario(spec));
   const Preset* preset = FindPreset(spec.server);
   if (preset == nullptr) {
     std::vector<std::string> names;
     for (const Preset& p : Presets()) names.push_back(p.name);
-    return absl::NotFoundError(absl::StrCat("unknown server '", spec.server,
-                                            "' (expected one of: ", Names(names), ")"));
+    return absl::NotFoundError(
+        absl::StrCat("unknown server '", spec.server,
+                     "' (expected one of: ", Names(names), ")"));
   }
   s->app_ = FindApp(spec.app);
   if (s->app_ == nullptr) {
     std::vector<std::string> names;
     for (const AppInfo& a : Apps()) names.push_back(a.name);
-    return absl::NotFoundError(
-        absl::StrCat("unknown app '", spec.app, "' (expected one of: ", Names(names), ")"));
+    return absl::NotFoundError(absl::StrCat(
+        "unknown app '", spec.app, "' (expected one of: ", Names(names), ")"));
   }
   s->client_ = FindClient(spec.client);
   if (s->client_ == nullptr) {
     std::vector<std::string> names;
     for (const ClientInfo& c : Clients()) names.push_back(c.name);
-    return absl::NotFoundError(absl::StrCat("unknown client '", spec.client,
-                                            "' (expected one of: ", Names(names), ")"));
+    return absl::NotFoundError(
+        absl::StrCat("unknown client '", spec.client,
+                     "' (expected one of: ", Names(names), ")"));
   }
   s->protocol_ = s->app_->protocol;
   if (s->client_->protocol != s->protocol_) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "client '", spec.client, "' speaks ", ProtocolName(s->client_->protocol), " but app '",
-        spec.app, "' speaks ", ProtocolName(s->protocol_)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("client '", spec.client, "' speaks ",
+                     ProtocolName(s->client_->protocol), " but app '", spec.app,
+                     "' speaks ", ProtocolName(s->protocol_)));
   }
   if (!preset->Supports(s->protocol_)) {
-    return absl::InvalidArgumentError(absl::StrCat("server '", spec.server, "' does not serve ",
+    return absl::InvalidArgumentError(absl::StrCat("server '", spec.server,
+                                                   "' does not serve ",
                                                    ProtocolName(s->protocol_)));
   }
   for (const std::string& name : spec.middleware) {
@@ -228,7 +247,8 @@ absl::StatusOr<std::unique_ptr<Scenario>> Scenario::Create(const ScenarioSpec& s
       std::vector<std::string> names;
       for (const MiddlewareInfo& mi : Middlewares()) names.push_back(mi.name);
       return absl::NotFoundError(
-          absl::StrCat("unknown middleware '", name, "' (expected one of: ", Names(names), ")"));
+          absl::StrCat("unknown middleware '", name,
+                       "' (expected one of: ", Names(names), ")"));
     }
     s->middleware_.push_back(m);
   }
@@ -236,8 +256,9 @@ absl::StatusOr<std::unique_ptr<Scenario>> Scenario::Create(const ScenarioSpec& s
     ServerPolicy scratch;  // reuse the policy's duration parser
     const absl::Status st = SetPolicyField(scratch, "kill-after", spec.linger);
     if (!st.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "scenario linger '", spec.linger, "': expected a duration like 30s or 500ms"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("scenario linger '", spec.linger,
+                       "': expected a duration like 30s or 500ms"));
     }
     s->linger_ = scratch.kill_after;
   }
@@ -264,13 +285,13 @@ void Scenario::Start(sim::Executor& ex) {
   w.outcome.sends.reserve(32);
   w.futures.reserve(32);
   w.apps.push_back(app_->make(w.app_context));
-  w.apps.push_back(
-      std::make_unique<ObserverApp>(w.app_context, *w.apps.back(), w.futures, linger_));
+  w.apps.push_back(std::make_unique<ObserverApp>(w.app_context, *w.apps.back(),
+                                                 w.futures, linger_));
   for (size_t i = middleware_.size(); i > 0; --i) {
     w.apps.push_back(middleware_[i - 1]->make(w.app_context, *w.apps.back()));
   }
-  w.server = std::make_unique<Server>(ex, w.connection.server(), policy_, *w.apps.back(),
-                                      w.outcome, protocol_);
+  w.server = std::make_unique<Server>(ex, w.connection.server(), policy_,
+                                      *w.apps.back(), w.outcome, protocol_);
   w.client = client_->make(w.client_context);
   w.server->Start();
   ex.Spawn(w.client->Run(), "client");
@@ -286,8 +307,11 @@ std::string Scenario::Check(sim::Executor& ex, const sim::RunResult& result) {
       w.outcome.sends[i].claimed_delivered = f->result();
     }
   }
+  last_violations_.clear();
   if (!checker_) return "";
-  return checker_(spec_, w.outcome, result);
+  last_violations_ = checker_(spec_, w.outcome, result);
+  return last_violations_.empty() ? std::string()
+                                  : last_violations_.front().ToString();
 }
 
 void Scenario::Finish() {

@@ -7,10 +7,12 @@
 // client=http-fin-after-1,send-after-close=future" (middleware outermost
 // first; policy overrides last, in field order).
 //
-//   auto spec = models::ScenarioSpec::Parse("server=daphne-4.0.0,app=ws-push,client=ws-fin");
+//   auto spec =
+//   models::ScenarioSpec::Parse("server=daphne-4.0.0,app=ws-push,client=ws-fin");
 //   auto scenario = models::Scenario::Create(*spec);
-//   sim::RunReport r = sim::RunProgram(**scenario, source, (*scenario)->executor_options());
-//   const models::Outcome& o = (*scenario)->last_outcome();
+//   sim::RunReport r = sim::RunProgram(**scenario, source,
+//   (*scenario)->executor_options()); const models::Outcome& o =
+//   (*scenario)->last_outcome();
 //
 // Thread-safety: a Scenario runs one run at a time; use one per thread.
 #ifndef HANGUP_MODELS_SCENARIO_H_
@@ -52,20 +54,22 @@ struct ScenarioSpec {
   static absl::StatusOr<ScenarioSpec> Parse(absl::string_view text);
 };
 
-// Judges a finished run: "" or a one-line failure (its first word the
-// property's name). Set by the explorer; none by default.
-using RunChecker = std::function<std::string(const ScenarioSpec&, const Outcome&,
-                                             const sim::RunResult&)>;
+// Judges a finished run: the properties it violates (none: it passed). Set
+// by the explorer; none by default.
+using RunChecker = std::function<std::vector<Violation>(
+    const ScenarioSpec&, const Outcome&, const sim::RunResult&)>;
 
 class Scenario : public sim::Program {
  public:
   // Checks every name and override against the catalogs and the protocol.
-  static absl::StatusOr<std::unique_ptr<Scenario>> Create(const ScenarioSpec& spec);
+  static absl::StatusOr<std::unique_ptr<Scenario>> Create(
+      const ScenarioSpec& spec);
   ~Scenario() override;
 
   std::string Name() const override { return name_; }
   void Start(sim::Executor& executor) override;
-  std::string Check(sim::Executor& executor, const sim::RunResult& result) override;
+  std::string Check(sim::Executor& executor,
+                    const sim::RunResult& result) override;
   void Finish() override;
 
   const ScenarioSpec& spec() const { return spec_; }
@@ -73,8 +77,12 @@ class Scenario : public sim::Program {
   Protocol protocol() const { return protocol_; }
   // Budgets and tracing for this scenario's runs.
   sim::ExecutorOptions executor_options(bool record_trace = false) const;
-  // The outcome of the last finished run.
+  // The outcome of the last finished run, and the properties it violated
+  // (Check returns the first as the run's failure line).
   const Outcome& last_outcome() const { return last_outcome_; }
+  const std::vector<Violation>& last_violations() const {
+    return last_violations_;
+  }
   void set_checker(RunChecker checker) { checker_ = std::move(checker); }
 
  private:
@@ -91,6 +99,7 @@ class Scenario : public sim::Program {
   sim::Duration linger_;
   std::unique_ptr<World> world_;
   Outcome last_outcome_;
+  std::vector<Violation> last_violations_;
   RunChecker checker_;
 };
 

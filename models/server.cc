@@ -55,9 +55,9 @@ Server::Server(sim::Executor& executor, sim::Endpoint& endpoint,
 Server::~Server() { ep_.set_flow_listener(nullptr); }
 
 void Server::Start() {
-  out_.scope = Scope{protocol_, protocol_ == Protocol::kHttp
-                                    ? p_.spec_version
-                                    : p_.ws_spec_version};
+  out_.scope =
+      Scope{protocol_, protocol_ == Protocol::kHttp ? p_.spec_version
+                                                    : p_.ws_spec_version};
   if (protocol_ == Protocol::kHttp) {
     ex_.Spawn(HttpReader(this), "transport");
   } else {
@@ -135,12 +135,11 @@ bool Server::TransportWrite(uint32_t bytes, const wire::Unit& unit) {
     }
   }
   const sim::WriteStatus status = ep_.Write(bytes, tag);
-  ex_.Record(kEvWrite, static_cast<int64_t>(status), static_cast<int64_t>(tag),
-             [&] {
-               return absl::StrCat("frame ", static_cast<int>(unit.frame),
-                                   " seq ", unit.seq, " -> ",
-                                   sim::WriteStatusName(status));
-             });
+  ex_.Record(
+      kEvWrite, static_cast<int64_t>(status), static_cast<int64_t>(tag), [&] {
+        return absl::StrCat("frame ", static_cast<int>(unit.frame), " seq ",
+                            unit.seq, " -> ", sim::WriteStatusName(status));
+      });
   if (status == sim::WriteStatus::kOk) return true;
   // The socket reported the peer gone. asyncio and Twisted close the
   // transport and call connection_lost(exc) on a later loop turn; streams
@@ -164,12 +163,14 @@ sim::Task<void> Server::ConnectionLostSoon(Server* self) {
 }
 
 sim::Task<void> Server::FlowWait() {
-  ex_.Record(kEvFlow, 2, 0, [] { return std::string("send waits on drain()"); });
+  ex_.Record(kEvFlow, 2, 0,
+             [] { return std::string("send waits on drain()"); });
   co_await writable_.Wait();
 }
 
 SendReturn Server::Delivered(uint64_t tag, bool ok) {
   SendReturn r;
+  r.wire_tag = ok ? tag : 0;
   switch (p_.send_after_close) {
     case SendAfterClose::kResult:
       r.kind = SendReturnKind::kResult;

@@ -149,9 +149,9 @@ class Server : public sim::FlowListener {
 
   // WebSocket.
   WsState ws_state_ = WsState::kConnecting;
-  sim::Event ws_closed_event_;  // the library reached kClosed
-  bool ws_app_closed_ = false;  // the app sent websocket.close (or the
-                                // server marked it so)
+  sim::Event ws_closed_event_;       // the library reached kClosed
+  bool ws_app_closed_ = false;       // the app sent websocket.close (or the
+                                     // server marked it so)
   int32_t ws_close_code_ = kNoCode;  // the peer's close frame code
   bool ws_close_frame_received_ = false;
   bool ws_on_close_done_ = false;

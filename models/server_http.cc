@@ -115,12 +115,14 @@ void Server::HttpInvalid(const Message& m) {
           response_started_ ? "RESPONSE" : "REQUEST"));
     case InvalidReport::kDaphne:
       if (unknown) {
-        throw py::ValueError(absl::StrCat("Cannot handle message type ", type, "!"));
+        throw py::ValueError(
+            absl::StrCat("Cannot handle message type ", type, "!"));
       }
       throw py::ValueError(response_started_
                                ? "HTTP response has already been started"
                                : absl::StrCat("HTTP response has not yet been "
-                                              "started but got ", type));
+                                              "started but got ",
+                                              type));
     case InvalidReport::kGranian:
       throw py::RuntimeError(response_started_
                                  ? "ASGI flow error: Response already started"
@@ -147,12 +149,13 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
     if (p_.invalid_report == InvalidReport::kGranian) {
       throw py::RuntimeError("ASGI flow error: Response already finished");
     }
-    throw py::RuntimeError(absl::StrCat("Unexpected ASGI message '",
-                                        MessageTypeName(m.type),
-                                        "' sent, after response already completed."));
+    throw py::RuntimeError(
+        absl::StrCat("Unexpected ASGI message '", MessageTypeName(m.type),
+                     "' sent, after response already completed."));
   }
-  const bool valid = response_started_ ? m.type == MessageType::kHttpResponseBody
-                                       : m.type == MessageType::kHttpResponseStart;
+  const bool valid = response_started_
+                         ? m.type == MessageType::kHttpResponseBody
+                         : m.type == MessageType::kHttpResponseStart;
   if (!valid) HttpInvalid(m);
   if (disconnected_) co_return co_await AfterClose(m);
   // 4. Write.

@@ -2,10 +2,10 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 
 namespace models {
@@ -15,7 +15,8 @@ template <typename E>
 using Names = std::pair<E, const char*>;
 
 constexpr Names<SendAfterClose> kSendAfterClose[] = {
-    {SendAfterClose::kNoop, "noop"},     {SendAfterClose::kRaise, "raise"},
+    {SendAfterClose::kNoop, "noop"},
+    {SendAfterClose::kRaise, "raise"},
     {SendAfterClose::kResult, "result"},
     {SendAfterClose::kFuture, "future"},
     {SendAfterClose::kRaiseRuntime, "raise-runtime-error"}};
@@ -88,10 +89,9 @@ absl::Status ParseInto(const Names<E> (&table)[N], absl::string_view text,
       return absl::OkStatus();
     }
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("policy field '", field, "': unknown value '", text,
-                   "' (expected one of: ", absl::StrJoin(ValuesOf(table), ", "),
-                   ")"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "policy field '", field, "': unknown value '", text,
+      "' (expected one of: ", absl::StrJoin(ValuesOf(table), ", "), ")"));
 }
 
 absl::Status ParseBool(absl::string_view text, const char* field, bool* out) {
@@ -119,10 +119,10 @@ absl::Status ParseDuration(absl::string_view text, const char* field,
     digits = "";
   }
   if (!absl::SimpleAtoi(digits, &n) || n < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("policy field '", field,
-                     "': expected a duration like 10s or 500ms (0 = none), got '",
-                     text, "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "policy field '", field,
+        "': expected a duration like 10s or 500ms (0 = none), got '", text,
+        "'"));
   }
   *out = sim::Nanos(n * unit);
   return absl::OkStatus();
@@ -139,67 +139,73 @@ absl::Status ParseSpecVersion(absl::string_view text, int* out,
     *out = (text[0] - '0') * 10 + (text[2] - '0');
     return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "policy field '", field, "': expected absent or X.Y (like 2.4), got '",
-      text, "'"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("policy field '", field,
+                   "': expected absent or X.Y (like 2.4), got '", text, "'"));
 }
 
 std::string YesNo(bool b) { return b ? "yes" : "no"; }
 
-#define ENUM_FIELD(fname, desc, member, table)                               \
-  PolicyField {                                                              \
-    fname, desc, ValuesOf(table),                                            \
-        [](const ServerPolicy& p) { return std::string(NameOf(table, p.member)); }, \
-        [](ServerPolicy& p, absl::string_view v) {                           \
-          return ParseInto(table, v, fname, &p.member);                      \
-        }                                                                    \
+#define ENUM_FIELD(fname, desc, member, table)          \
+  PolicyField {                                         \
+    fname, desc, ValuesOf(table),                       \
+        [](const ServerPolicy& p) {                     \
+          return std::string(NameOf(table, p.member));  \
+        },                                              \
+        [](ServerPolicy& p, absl::string_view v) {      \
+          return ParseInto(table, v, fname, &p.member); \
+        }                                               \
   }
-#define BOOL_FIELD(fname, desc, member)                                       \
-  PolicyField {                                                               \
-    fname, desc, {"yes", "no"},                                               \
-        [](const ServerPolicy& p) { return YesNo(p.member); },                \
-        [](ServerPolicy& p, absl::string_view v) {                            \
-          return ParseBool(v, fname, &p.member);                              \
-        }                                                                     \
+#define BOOL_FIELD(fname, desc, member)                        \
+  PolicyField {                                                \
+    fname, desc, {"yes", "no"},                                \
+        [](const ServerPolicy& p) { return YesNo(p.member); }, \
+        [](ServerPolicy& p, absl::string_view v) {             \
+          return ParseBool(v, fname, &p.member);               \
+        }                                                      \
   }
-#define DURATION_FIELD(fname, desc, member)                                   \
-  PolicyField {                                                               \
-    fname, desc, {},                                                          \
-        [](const ServerPolicy& p) {                                           \
-          return p.member.IsZero() ? std::string("none") : p.member.ToString(); \
-        },                                                                    \
-        [](ServerPolicy& p, absl::string_view v) {                            \
-          return ParseDuration(v == "none" ? "0" : v, fname, &p.member);      \
-        }                                                                     \
+#define DURATION_FIELD(fname, desc, member)                              \
+  PolicyField {                                                          \
+    fname, desc, {},                                                     \
+        [](const ServerPolicy& p) {                                      \
+          return p.member.IsZero() ? std::string("none")                 \
+                                   : p.member.ToString();                \
+        },                                                               \
+        [](ServerPolicy& p, absl::string_view v) {                       \
+          return ParseDuration(v == "none" ? "0" : v, fname, &p.member); \
+        }                                                                \
   }
 
 std::vector<PolicyField> MakeFields() {
   std::vector<PolicyField> f;
   f.push_back(PolicyField{
-      "spec-version", "HTTP scope['asgi']['spec_version'] the server advertises",
+      "spec-version",
+      "HTTP scope['asgi']['spec_version'] the server advertises",
       {"absent", "2.0", "2.1", "2.3", "2.4", "2.5"},
       [](const ServerPolicy& p) {
-        return p.spec_version == 0
-                   ? std::string("absent")
-                   : absl::StrCat(p.spec_version / 10, ".", p.spec_version % 10);
+        return p.spec_version == 0 ? std::string("absent")
+                                   : absl::StrCat(p.spec_version / 10, ".",
+                                                  p.spec_version % 10);
       },
       [](ServerPolicy& p, absl::string_view v) {
         return ParseSpecVersion(v, &p.spec_version);
       }});
   f.push_back(PolicyField{
-      "ws-spec-version", "WebSocket scope['asgi']['spec_version']",
+      "ws-spec-version",
+      "WebSocket scope['asgi']['spec_version']",
       {"absent", "2.0", "2.1", "2.3", "2.4", "2.5"},
       [](const ServerPolicy& p) {
         return p.ws_spec_version == 0
                    ? std::string("absent")
-                   : absl::StrCat(p.ws_spec_version / 10, ".", p.ws_spec_version % 10);
+                   : absl::StrCat(p.ws_spec_version / 10, ".",
+                                  p.ws_spec_version % 10);
       },
       [](ServerPolicy& p, absl::string_view v) {
         return ParseSpecVersion(v, &p.ws_spec_version, "ws-spec-version");
       }});
-  f.push_back(ENUM_FIELD("transport",
-                         "event-loop transport: write errors and writes after close",
-                         transport, kTransport));
+  f.push_back(ENUM_FIELD(
+      "transport", "event-loop transport: write errors and writes after close",
+      transport, kTransport));
   PolicyField sac = ENUM_FIELD(
       "send-after-close",
       "what send() does once the server knows the connection is closed",
@@ -218,38 +224,43 @@ std::vector<PolicyField> MakeFields() {
   f.push_back(BOOL_FIELD("close-masks-invalid",
                          "a known close silences invalid messages too",
                          close_masks_invalid));
-  f.push_back(ENUM_FIELD("invalid-report", "how invalid message order is reported",
+  f.push_back(ENUM_FIELD("invalid-report",
+                         "how invalid message order is reported",
                          invalid_report, kInvalid));
   f.push_back(ENUM_FIELD("after-complete",
-                         "HTTP: a message after the final body",
-                         after_complete, kAfterComplete));
-  f.push_back(ENUM_FIELD("flow-release",
-                         "a send paused by backpressure when the connection is lost",
-                         flow_release, kFlowRelease));
+                         "HTTP: a message after the final body", after_complete,
+                         kAfterComplete));
+  f.push_back(
+      ENUM_FIELD("flow-release",
+                 "a send paused by backpressure when the connection is lost",
+                 flow_release, kFlowRelease));
   f.push_back(BOOL_FIELD("log-dropped-sends",
                          "log each send dropped after the close at INFO",
                          log_dropped_sends));
   f.push_back(ENUM_FIELD("delivery", "how receive() delivers the disconnect",
                          delivery, kDelivery));
-  f.push_back(ENUM_FIELD("fin", "what the transport reader does with a clean FIN",
-                         fin, kFin));
+  f.push_back(ENUM_FIELD(
+      "fin", "what the transport reader does with a clean FIN", fin, kFin));
   f.push_back(BOOL_FIELD("complete-is-disconnect",
                          "HTTP: a completed response counts as a disconnect",
                          complete_is_disconnect));
-  f.push_back(BOOL_FIELD("loss-after-complete-ignored",
-                         "HTTP: a loss after the response completed marks nothing",
-                         loss_after_complete_ignored));
+  f.push_back(
+      BOOL_FIELD("loss-after-complete-ignored",
+                 "HTTP: a loss after the response completed marks nothing",
+                 loss_after_complete_ignored));
   f.push_back(ENUM_FIELD("ws-library", "the WebSocket protocol library",
                          ws_library, kWsLibrary));
   f.push_back(ENUM_FIELD("library-errors",
-                         "a send the WebSocket library refuses",
-                         library_errors, kLibraryErrors));
-  f.push_back(BOOL_FIELD("ws-own-close-queues-disconnect",
-                         "the app's own websocket.close queues a disconnect for it",
-                         ws_own_close_queues_disconnect));
-  f.push_back(ENUM_FIELD("ws-code-close-frame",
-                         "websocket.disconnect code after the peer's close frame",
-                         ws_code_on_close_frame, kWsCode));
+                         "a send the WebSocket library refuses", library_errors,
+                         kLibraryErrors));
+  f.push_back(
+      BOOL_FIELD("ws-own-close-queues-disconnect",
+                 "the app's own websocket.close queues a disconnect for it",
+                 ws_own_close_queues_disconnect));
+  f.push_back(
+      ENUM_FIELD("ws-code-close-frame",
+                 "websocket.disconnect code after the peer's close frame",
+                 ws_code_on_close_frame, kWsCode));
   f.push_back(ENUM_FIELD("ws-code-fin",
                          "websocket.disconnect after a FIN without close frame",
                          ws_code_on_fin, kWsCode));
@@ -258,33 +269,41 @@ std::vector<PolicyField> MakeFields() {
   f.push_back(BOOL_FIELD("ws-closed-guard",
                          "the server's own closed flag silences sends first",
                          ws_closed_guard));
-  f.push_back(BOOL_FIELD("ws-receive-marks-closed",
-                         "receiving websocket.disconnect marks the app as closed",
-                         ws_receive_marks_closed));
-  f.push_back(BOOL_FIELD("ws-close-twice-raises",
-                         "websocket.close after a close or disconnect raises RuntimeError",
-                         ws_close_twice_raises));
-  f.push_back(ENUM_FIELD("ws-on-app-exit",
-                         "what the server sends when the app ends with the socket open",
-                         ws_on_app_exit, kWsOnAppExit));
-  f.push_back(BOOL_FIELD("log-incomplete-response",
-                         "HTTP: log an app that returns without a (complete) response",
-                         log_incomplete_response));
-  f.push_back(ENUM_FIELD("own-exception",
-                         "the runner and the server's own exception escaping the app",
-                         own_exception, kOwnException));
-  f.push_back(PolicyField{
-      "error-log", "ERROR text logged for an exception escaping the app", {},
-      [](const ServerPolicy& p) { return p.error_log_text; },
-      [](ServerPolicy& p, absl::string_view v) {
-        p.error_log_text = std::string(v);
-        return absl::OkStatus();
-      }});
-  f.push_back(DURATION_FIELD("kill-after",
-                             "watchdog: cancel the app this long after the disconnect",
-                             kill_after));
+  f.push_back(
+      BOOL_FIELD("ws-receive-marks-closed",
+                 "receiving websocket.disconnect marks the app as closed",
+                 ws_receive_marks_closed));
+  f.push_back(BOOL_FIELD(
+      "ws-close-twice-raises",
+      "websocket.close after a close or disconnect raises RuntimeError",
+      ws_close_twice_raises));
+  f.push_back(
+      ENUM_FIELD("ws-on-app-exit",
+                 "what the server sends when the app ends with the socket open",
+                 ws_on_app_exit, kWsOnAppExit));
+  f.push_back(
+      BOOL_FIELD("log-incomplete-response",
+                 "HTTP: log an app that returns without a (complete) response",
+                 log_incomplete_response));
+  f.push_back(
+      ENUM_FIELD("own-exception",
+                 "the runner and the server's own exception escaping the app",
+                 own_exception, kOwnException));
+  f.push_back(
+      PolicyField{"error-log",
+                  "ERROR text logged for an exception escaping the app",
+                  {},
+                  [](const ServerPolicy& p) { return p.error_log_text; },
+                  [](ServerPolicy& p, absl::string_view v) {
+                    p.error_log_text = std::string(v);
+                    return absl::OkStatus();
+                  }});
+  f.push_back(DURATION_FIELD(
+      "kill-after", "watchdog: cancel the app this long after the disconnect",
+      kill_after));
   f.push_back(DURATION_FIELD("kill-check-interval",
-                             "watchdog: how often it checks", kill_check_interval));
+                             "watchdog: how often it checks",
+                             kill_check_interval));
   f.push_back(BOOL_FIELD("complete-stamps-kill-clock",
                          "watchdog: a finished response starts the kill clock",
                          complete_stamps_kill_clock));

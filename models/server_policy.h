@@ -28,11 +28,11 @@ namespace models {
 // library type leaking from send() is LibraryErrors::kLeak: the server does
 // not check, the library refuses.)
 enum class SendAfterClose : uint8_t {
-  kNoop,    // returns None (spec 2.3; the main spec's default)
-  kRaise,   // raises the server's own OSError subclass (spec 2.4)
-  kResult,  // returns a SendResult: delivered or not, known at return
-  kFuture,  // returns a future: resolves when the client got the bytes
-            // (true) or the close is known (false)
+  kNoop,          // returns None (spec 2.3; the main spec's default)
+  kRaise,         // raises the server's own OSError subclass (spec 2.4)
+  kResult,        // returns a SendResult: delivered or not, known at return
+  kFuture,        // returns a future: resolves when the client got the bytes
+                  // (true) or the close is known (false)
   kRaiseRuntime,  // raises a RuntimeError, not an OSError (granian's
                   // "ASGI flow error: Transport not initialized or closed")
 };
@@ -60,21 +60,21 @@ enum class Delivery : uint8_t {
 
 // What the transport reader does with a clean FIN.
 enum class FinHandling : uint8_t {
-  kConnectionLost,   // the transport calls connection_lost(None)
-  kIgnored,          // nothing reaches the protocol: the close is learnt only
-                     // when a write fails (hypercorn 0.13.2 asyncio)
+  kConnectionLost,  // the transport calls connection_lost(None)
+  kIgnored,         // nothing reaches the protocol: the close is learnt only
+                    // when a write fails (hypercorn 0.13.2 asyncio)
 };
 
 // What the transport does with a write once the connection is lost or
 // closing, and how a write error surfaces.
 enum class TransportKind : uint8_t {
-  kAsyncio,  // write errors close the transport (connection_lost soon);
-             // later writes are dropped, WARNING after 5
-  kUvloop,   // as asyncio, but writes on a closed transport raise
-             // RuntimeError("unable to perform operation on <TCPTransport
-             // closed=True ...>; the handler is closed")
-  kStreams,  // asyncio streams: drain() raises ConnectionResetError, which
-             // the server turns into a Closed event (hypercorn)
+  kAsyncio,   // write errors close the transport (connection_lost soon);
+              // later writes are dropped, WARNING after 5
+  kUvloop,    // as asyncio, but writes on a closed transport raise
+              // RuntimeError("unable to perform operation on <TCPTransport
+              // closed=True ...>; the handler is closed")
+  kStreams,   // asyncio streams: drain() raises ConnectionResetError, which
+              // the server turns into a Closed event (hypercorn)
   kBuffered,  // writes are buffered without limit: never block, never fail
               // (Twisted; granian's body channel)
 };
@@ -82,8 +82,8 @@ enum class TransportKind : uint8_t {
 // What happens to a flow-control wait (a paused send) when the connection
 // is lost.
 enum class FlowRelease : uint8_t {
-  kReleased,     // connection_lost resumes writing (uvicorn HTTP)
-  kNotReleased,  // the wait is never released (uvicorn 0.17.6 wsproto)
+  kReleased,        // connection_lost resumes writing (uvicorn HTTP)
+  kNotReleased,     // the wait is never released (uvicorn 0.17.6 wsproto)
   kNoBackpressure,  // sends never wait (daphne/Twisted)
 };
 
@@ -118,10 +118,10 @@ enum class WsLibrary : uint8_t {
 
 // The close code reported in websocket.disconnect.
 enum class WsCode : uint8_t {
-  kPeer,      // the peer's close-frame code (1005 if it had none)
-  k1006,      // always 1006 (unless the app closed: 1000; hypercorn)
-  kNoKey,     // the `code` key is missing (uvicorn 0.17.6 wsproto on RST)
-  kNone,      // nothing is queued at all (uvicorn 0.17.6 wsproto on FIN)
+  kPeer,   // the peer's close-frame code (1005 if it had none)
+  k1006,   // always 1006 (unless the app closed: 1000; hypercorn)
+  kNoKey,  // the `code` key is missing (uvicorn 0.17.6 wsproto on RST)
+  kNone,   // nothing is queued at all (uvicorn 0.17.6 wsproto on FIN)
 };
 
 // What the server sends when the app ends with the WebSocket still open.
@@ -201,8 +201,8 @@ struct ServerPolicy {
 // The policy fields, for overrides (--send-after-close=future), listing and
 // the generated docs/presets.md.
 struct PolicyField {
-  const char* name;         // "send-after-close"
-  const char* description;  // one line
+  const char* name;                 // "send-after-close"
+  const char* description;          // one line
   std::vector<std::string> values;  // accepted values; empty = free-form
   std::string (*get)(const ServerPolicy&);
   absl::Status (*set)(ServerPolicy&, absl::string_view);

@@ -32,7 +32,8 @@ void Server::WsSetState(WsState state) {
   if (state == WsState::kClosed) {
     ws_closed_event_.Set();
     message_event_.Set();  // a waiting recv() raises now
-    if (ws_close_timeout_.valid() && !ws_close_timeout_.done()) ws_close_timeout_.Cancel();
+    if (ws_close_timeout_.valid() && !ws_close_timeout_.done())
+      ws_close_timeout_.Cancel();
   }
 }
 
@@ -111,7 +112,8 @@ void Server::WsPeerCloseFrame(int32_t code) {
   switch (p_.ws_library) {
     case WsLibrary::kWebsockets:
       // Echo, then wait for TCP to close (websockets' close_connection).
-      if (!we_closed_first) TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+      if (!we_closed_first)
+        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
       WsSetState(WsState::kClosing);
       ArmCloseTimeout(kWebsocketsCloseTimeout);
       return;
@@ -204,9 +206,9 @@ void Server::WsConnectionLost(bool clean) {
         ws_on_close_done_ = true;
         disconnected_ = true;
         StampKillClock();
-        WsQueueDisconnect(ws_close_frame_received_ ? ws_close_code_ : 1006,
-                          ws_close_frame_received_ ? p_.ws_code_on_close_frame
-                                                   : how);
+        WsQueueDisconnect(
+            ws_close_frame_received_ ? ws_close_code_ : 1006,
+            ws_close_frame_received_ ? p_.ws_code_on_close_frame : how);
       }
       break;
     case WsLibrary::kIdeal:
@@ -241,28 +243,33 @@ sim::Task<Message> Server::WsReceive() {
 void Server::WsThrowLibraryError(const Message& m) {
   switch (p_.ws_library) {
     case WsLibrary::kWebsockets: {
-      const bool received_ok = ws_close_frame_received_ &&
-                               (ws_close_code_ == 1000 || ws_close_code_ == 1001);
+      const bool received_ok =
+          ws_close_frame_received_ &&
+          (ws_close_code_ == 1000 || ws_close_code_ == 1001);
       if (received_ok) {
-        throw py::ConnectionClosedOK(absl::StrCat(
-            "received ", ws_close_code_, " (OK); then sent ", ws_close_code_,
-            " (OK)"));
+        throw py::ConnectionClosedOK(absl::StrCat("received ", ws_close_code_,
+                                                  " (OK); then sent ",
+                                                  ws_close_code_, " (OK)"));
       }
-      throw py::ConnectionClosedError(ws_close_frame_received_
-                                          ? absl::StrCat("received ", ws_close_code_,
-                                                         "; then sent ", ws_close_code_)
-                                          : "no close frame received or sent");
+      throw py::ConnectionClosedError(
+          ws_close_frame_received_
+              ? absl::StrCat("received ", ws_close_code_, "; then sent ",
+                             ws_close_code_)
+              : "no close frame received or sent");
     }
     case WsLibrary::kWsproto:
       throw py::LocalProtocolError(absl::StrCat(
-          "Event ", m.type == MessageType::kWsClose ? "CloseConnection" : "Message",
+          "Event ",
+          m.type == MessageType::kWsClose ? "CloseConnection" : "Message",
           "(...) cannot be sent in state ConnectionState.",
-          WsStateName(ws_state_ == WsState::kClosing ? WsState::kClosed : ws_state_),
+          WsStateName(ws_state_ == WsState::kClosing ? WsState::kClosed
+                                                     : ws_state_),
           "."));
     case WsLibrary::kAutobahn:
       throw py::Disconnected("Attempt to send on a closed protocol");
     case WsLibrary::kSansio:
-      throw py::InvalidState(absl::StrCat("connection is ", WsStateName(ws_state_)));
+      throw py::InvalidState(
+          absl::StrCat("connection is ", WsStateName(ws_state_)));
     case WsLibrary::kIdeal:
       throw py::ClientDisconnected();
   }
@@ -299,23 +306,29 @@ sim::Task<SendReturn> Server::WsSend(Message m) {
   if (ws_state_ == WsState::kConnecting) {
     if (m.type == MessageType::kWsAccept) {
       WsSetState(WsState::kOpen);
-      const bool ok = TransportWrite(kHandshakeBytes, {wire::Frame::kWsAccept, 101, 0, false});
+      const bool ok = TransportWrite(kHandshakeBytes,
+                                     {wire::Frame::kWsAccept, 101, 0, false});
       co_return Delivered(0, ok);
     }
     if (p_.invalid_report == InvalidReport::kDaphne) {
-      throw py::ValueError("Socket has not been accepted, so cannot send over it");
+      throw py::ValueError(
+          "Socket has not been accepted, so cannot send over it");
     }
-    throw py::RuntimeError(absl::StrCat(
-        "Expected ASGI message 'websocket.accept' or 'websocket.close', but got '",
-        type, "'."));
+    throw py::RuntimeError(
+        absl::StrCat("Expected ASGI message 'websocket.accept' or "
+                     "'websocket.close', but got '",
+                     type, "'."));
   }
   if (m.type != MessageType::kWsSend) {
     if (p_.invalid_report == InvalidReport::kHypercorn) {
-      throw py::UnexpectedMessageError(absl::StrCat(
-          "Unexpected message type, ", type, " given the state ASGIWebsocketState.CONNECTED"));
+      throw py::UnexpectedMessageError(
+          absl::StrCat("Unexpected message type, ", type,
+                       " given the state ASGIWebsocketState.CONNECTED"));
     }
-    throw py::RuntimeError(absl::StrCat(
-        "Expected ASGI message 'websocket.send' or 'websocket.close', but got '", type, "'."));
+    throw py::RuntimeError(
+        absl::StrCat("Expected ASGI message 'websocket.send' or "
+                     "'websocket.close', but got '",
+                     type, "'."));
   }
   if (ws_app_closed_ && p_.invalid_report == InvalidReport::kHypercorn) {
     throw py::UnexpectedMessageError(
@@ -326,7 +339,8 @@ sim::Task<SendReturn> Server::WsSend(Message m) {
 }
 
 sim::Task<SendReturn> Server::WsSendData(Message m) {
-  if (p_.ws_library == WsLibrary::kWebsockets && ws_state_ == WsState::kClosing) {
+  if (p_.ws_library == WsLibrary::kWebsockets &&
+      ws_state_ == WsState::kClosing) {
     // ensure_open(): wait for the closing handshake and TCP close, then raise.
     co_await ws_closed_event_.Wait();
   }
@@ -335,7 +349,8 @@ sim::Task<SendReturn> Server::WsSendData(Message m) {
   if (p_.ws_library == WsLibrary::kIdeal && transport_lost_) {
     co_return co_await AfterClose(m);
   }
-  if (p_.ws_library == WsLibrary::kWsproto && (transport_lost_ || transport_closing_)) {
+  if (p_.ws_library == WsLibrary::kWsproto &&
+      (transport_lost_ || transport_closing_)) {
     co_return Delivered(0, false);  // `if not transport.is_closing()`: dropped
   }
   const wire::Unit unit{wire::Frame::kWsData, -1, m.seq, false};
@@ -421,7 +436,8 @@ void Server::WsAfterApp() {
       return;
     case WsOnAppExit::kClose1000:
     case WsOnAppExit::kClose1006: {
-      const int32_t code = p_.ws_on_app_exit == WsOnAppExit::kClose1000 ? 1000 : 1006;
+      const int32_t code =
+          p_.ws_on_app_exit == WsOnAppExit::kClose1000 ? 1000 : 1006;
       TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
       WsSetState(WsState::kLocalClosing);
       return;

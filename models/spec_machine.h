@@ -24,9 +24,9 @@ namespace models {
 
 enum class SpecVerdict : uint8_t {
   kValid,
-  kInvalid,          // wrong order or unknown type: the spec wants an error
-  kAfterComplete,    // HTTP after the final body: the spec says ignored
-  kAfterOwnClose,    // WebSocket after the app's own close
+  kInvalid,        // wrong order or unknown type: the spec wants an error
+  kAfterComplete,  // HTTP after the final body: the spec says ignored
+  kAfterOwnClose,  // WebSocket after the app's own close
 };
 absl::string_view SpecVerdictName(SpecVerdict verdict);
 

@@ -28,7 +28,7 @@ enum class Frame : uint8_t {
 
 struct Unit {
   Frame frame = Frame::kNone;
-  int32_t code = -1;   // status or close code; -1 none
+  int32_t code = -1;  // status or close code; -1 none
   uint32_t seq = 0;
   bool last = false;
 };

@@ -7,7 +7,8 @@ namespace sim::internal {
 
 CheckFailure::CheckFailure(const char* condition, const char* file, int line)
     : stream_(new std::ostringstream) {
-  *stream_ << file << ":" << line << ": SIM_CHECK(" << condition << ") failed: ";
+  *stream_ << file << ":" << line << ": SIM_CHECK(" << condition
+           << ") failed: ";
 }
 
 CheckFailure::~CheckFailure() {

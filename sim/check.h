@@ -44,14 +44,15 @@ struct Voidify {
 
 }  // namespace sim::internal
 
-#define SIM_CHECK(cond)                      \
-  __builtin_expect(!!(cond), 1) ? (void)0    \
-         : ::sim::internal::Voidify() &      \
-               ::sim::internal::CheckFailure(#cond, __FILE__, __LINE__)
+#define SIM_CHECK(cond)              \
+  __builtin_expect(!!(cond), 1)      \
+      ? (void)0                      \
+      : ::sim::internal::Voidify() & \
+            ::sim::internal::CheckFailure(#cond, __FILE__, __LINE__)
 
-#define SIM_RETURN_IF_ERROR(expr)          \
-  do {                                     \
-    ::absl::Status sim_status_ = (expr);   \
+#define SIM_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::absl::Status sim_status_ = (expr);       \
     if (!sim_status_.ok()) return sim_status_; \
   } while (0)
 

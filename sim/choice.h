@@ -19,9 +19,9 @@
 #define HANGUP_SIM_CHOICE_H_
 
 #include <cstdint>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace sim {
@@ -63,7 +63,8 @@ class ChoiceSource {
   // Picks the next task to run; returns an index into `options`, whose order is
   // option order (options[0] is the simplest, see kScheduleKeep).
   // REQUIRES: kind is kScheduleKeep or kSchedule; options.size() >= 2.
-  virtual uint32_t ChooseTask(ChoiceKind kind, absl::Span<const TaskId> options) {
+  virtual uint32_t ChooseTask(ChoiceKind kind,
+                              absl::Span<const TaskId> options) {
     return Choose(kind, static_cast<uint32_t>(options.size()));
   }
 };

@@ -10,8 +10,9 @@
 //   sim::Connection conn(executor, {});
 //   conn.client().Write(120, kRequestHead);   // arrives latency later
 //   sim::Segment s = co_await conn.server().Read();
-//   conn.client().Close();                    // FIN; later data is answered by RST
-//   sim::WriteStatus w = conn.server().Write(10, kBody);  // kOk, then RST comes back
+//   conn.client().Close();                    // FIN; later data is answered by
+//   RST sim::WriteStatus w = conn.server().Write(10, kBody);  // kOk, then RST
+//   comes back
 //
 // Close semantics (Linux): ShutdownWrite() sends FIN and keeps reading;
 // Close() sends FIN and stops reading, so data that still arrives is answered

@@ -85,8 +85,7 @@ Executor::Executor(ChoiceSource& choices, const ExecutorOptions& options)
     : choices_(choices),
       options_(options),
       trace_(options.record_trace),
-      wants_ids_(choices.wants_task_ids()) {
-}
+      wants_ids_(choices.wants_task_ids()) {}
 
 Executor::~Executor() {
   shutting_down_ = true;
@@ -178,7 +177,9 @@ void Executor::OnRootDone(TaskState* task, std::exception_ptr error) {
   task->error = std::move(error);
   if (task->on_done != nullptr) task->on_done(task, task->on_done_arg);
   trace_.Add(now_, task->id, kEvDone, code, 0, [code] {
-    return std::string(code == 0 ? "returned" : code == 1 ? "failed" : "cancelled");
+    return std::string(code == 0   ? "returned"
+                       : code == 1 ? "failed"
+                                   : "cancelled");
   });
   while (Waiter* w = task->joiners.PopFront()) Wake(w->task);
 }
@@ -194,8 +195,8 @@ uint32_t Executor::Choose(ChoiceKind kind, uint32_t n) {
   if (n < 2) return 0;
   const uint32_t v = choices_.Choose(kind, n);
   SIM_CHECK(v < n) << "choice source returned " << v << " of " << n;
-  trace_.Add(now_, current(), kEvChoice,
-             (static_cast<int64_t>(kind) << 32) | n, v);
+  trace_.Add(now_, current(), kEvChoice, (static_cast<int64_t>(kind) << 32) | n,
+             v);
   return v;
 }
 
@@ -245,10 +246,9 @@ Executor::TimerId Executor::AddTimer(Time at, TimerFn fn, void* arg) {
   const uint64_t seq = ++timer_seq_;
   timer_slots_[slot] = TimerSlot{fn, arg, seq};
   timer_heap_.push_back(TimerEntry{at, seq, slot});
-  std::push_heap(timer_heap_.begin(), timer_heap_.end(),
-                 [](const TimerEntry& a, const TimerEntry& b) {
-                   return Later(a, b);
-                 });
+  std::push_heap(
+      timer_heap_.begin(), timer_heap_.end(),
+      [](const TimerEntry& a, const TimerEntry& b) { return Later(a, b); });
   return TimerId{slot, seq};
 }
 
@@ -335,8 +335,8 @@ RunResult Executor::Run() {
                                                     : RunVerdict::kQuiescent;
     }
   }
-  trace_.Add(now_, kNoTask, kEvVerdict, static_cast<int64_t>(result.verdict),
-             0, [&] { return std::string(RunVerdictName(result.verdict)); });
+  trace_.Add(now_, kNoTask, kEvVerdict, static_cast<int64_t>(result.verdict), 0,
+             [&] { return std::string(RunVerdictName(result.verdict)); });
   result.steps = steps_;
   result.end_time = now_;
   result.trace_hash = trace_.hash();

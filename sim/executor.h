@@ -25,14 +25,14 @@
 #include <deque>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "sim/check.h"
-#include "sim/ready_list.h"
 #include "sim/choice.h"
+#include "sim/ready_list.h"
 #include "sim/task.h"
 #include "sim/time.h"
 #include "sim/trace.h"
@@ -177,7 +177,8 @@ class Executor {
   // Task records: the first kInlineTasks live inside the executor (no
   // allocation for small runs), the rest on the heap; addresses are stable.
   static constexpr size_t kInlineTasks = 8;
-  alignas(TaskState) unsigned char inline_tasks_[kInlineTasks * sizeof(TaskState)];
+  alignas(
+      TaskState) unsigned char inline_tasks_[kInlineTasks * sizeof(TaskState)];
   std::vector<std::unique_ptr<TaskState>> heap_tasks_;
   absl::InlinedVector<TaskState*, kInlineTasks> tasks_;
   // Ready tasks in option order: the task that yielded in the last step, if
@@ -244,7 +245,9 @@ class JoinHandle {
       return root.promise().Take();
     }
   };
-  Awaiter operator co_await() const noexcept { return Awaiter{state_, root_, {}}; }
+  Awaiter operator co_await() const noexcept {
+    return Awaiter{state_, root_, {}};
+  }
 
  private:
   TaskState* state_ = nullptr;

@@ -45,9 +45,9 @@ absl::StatusOr<StrategyOptions> ParseStrategy(absl::string_view text) {
     std::vector<absl::string_view> kv = absl::StrSplit(parts[1], '=');
     if (parts.size() > 2 || kv.size() != 2 || kv[0] != key ||
         !absl::SimpleAtoi(kv[1], &out) || out < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "strategy '", text, "': expected '", name, ":", key,
-          "=<non-negative integer>'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("strategy '", text, "': expected '", name, ":", key,
+                       "=<non-negative integer>'"));
     }
     return absl::OkStatus();
   };
@@ -63,9 +63,9 @@ absl::StatusOr<StrategyOptions> ParseStrategy(absl::string_view text) {
     s.kind = StrategyKind::kDfs;
     SIM_RETURN_IF_ERROR(param("pb", s.dfs_preemption_bound));
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown strategy '", text,
-        "' (expected random, pct, pct:d=N, dfs or dfs:pb=N)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown strategy '", text,
+                     "' (expected random, pct, pct:d=N, dfs or dfs:pb=N)"));
   }
   return s;
 }

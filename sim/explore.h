@@ -18,9 +18,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "sim/choice.h"
 #include "sim/executor.h"
 #include "sim/program.h"

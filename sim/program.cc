@@ -42,9 +42,9 @@ std::string ReplayToken::Encode() const {
 
 absl::StatusOr<ReplayToken> ReplayToken::Parse(absl::string_view text) {
   if (text.substr(0, kTokenPrefix.size()) != kTokenPrefix) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "replay token must start with '", kTokenPrefix, "', got '",
-        text.substr(0, 16), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("replay token must start with '", kTokenPrefix, "', got '",
+                     text.substr(0, 16), "'"));
   }
   text.remove_prefix(kTokenPrefix.size());
   const size_t colon = text.rfind(':');

@@ -55,7 +55,7 @@ class PctSource : public ChoiceSource {
   uint64_t PriorityOf(TaskId task);
 
   Prng prng_;
-  std::vector<uint64_t> priorities_;     // by TaskId; 0 = not assigned yet
+  std::vector<uint64_t> priorities_;    // by TaskId; 0 = not assigned yet
   std::vector<int64_t> change_points_;  // sorted step numbers
   int64_t step_ = 0;
   bool has_last_ = false;

@@ -36,8 +36,9 @@ absl::StatusOr<std::vector<uint8_t>> TapeFromHex(absl::string_view hex) {
     return -1;
   };
   if (hex.size() % 2 != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "tape hex has odd length ", hex.size(), " (expected two digits a byte)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("tape hex has odd length ", hex.size(),
+                     " (expected two digits a byte)"));
   }
   std::vector<uint8_t> tape;
   tape.reserve(hex.size() / 2);

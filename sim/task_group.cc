@@ -67,4 +67,3 @@ Task<void> TaskGroup::Join() {
 }
 
 }  // namespace sim
-

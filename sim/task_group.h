@@ -21,9 +21,9 @@
 
 #include <exception>
 #include <memory>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "sim/executor.h"
 #include "sim/sync.h"
 #include "sim/task.h"

@@ -1,7 +1,8 @@
 // Virtual time for the simulation: sim::Time (an instant) and sim::Duration.
 //
 // Both are int64 nanoseconds. Time starts at zero for every run and moves only
-// when the executor's clock jumps to the next timer. No wall clock is ever read.
+// when the executor's clock jumps to the next timer. No wall clock is ever
+// read.
 //
 //   sim::Duration d = sim::Millis(250);
 //   sim::Time deadline = executor.Now() + d;
@@ -26,8 +27,12 @@ class Duration {
   constexpr int64_t nanos() const { return nanos_; }
   constexpr bool IsZero() const { return nanos_ == 0; }
 
-  constexpr Duration operator+(Duration o) const { return Duration(nanos_ + o.nanos_); }
-  constexpr Duration operator-(Duration o) const { return Duration(nanos_ - o.nanos_); }
+  constexpr Duration operator+(Duration o) const {
+    return Duration(nanos_ + o.nanos_);
+  }
+  constexpr Duration operator-(Duration o) const {
+    return Duration(nanos_ - o.nanos_);
+  }
   constexpr Duration operator*(int64_t k) const { return Duration(nanos_ * k); }
   constexpr Duration& operator+=(Duration o) {
     nanos_ += o.nanos_;
@@ -45,7 +50,9 @@ class Duration {
 
 constexpr Duration Nanos(int64_t n) { return Duration::FromNanos(n); }
 constexpr Duration Micros(int64_t n) { return Duration::FromNanos(n * 1000); }
-constexpr Duration Millis(int64_t n) { return Duration::FromNanos(n * 1000'000); }
+constexpr Duration Millis(int64_t n) {
+  return Duration::FromNanos(n * 1000'000);
+}
 constexpr Duration Seconds(int64_t n) {
   return Duration::FromNanos(n * 1000'000'000);
 }
@@ -58,7 +65,9 @@ class Time {
   static constexpr Time Infinite() { return Time(INT64_MAX); }
 
   constexpr int64_t nanos() const { return nanos_; }
-  constexpr Time operator+(Duration d) const { return Time(nanos_ + d.nanos()); }
+  constexpr Time operator+(Duration d) const {
+    return Time(nanos_ + d.nanos());
+  }
   constexpr Duration operator-(Time o) const {
     return Duration::FromNanos(nanos_ - o.nanos_);
   }

@@ -7,7 +7,8 @@
 namespace sim {
 namespace {
 
-absl::string_view TaskName(absl::Span<const absl::string_view> names, TaskId task) {
+absl::string_view TaskName(absl::Span<const absl::string_view> names,
+                           TaskId task) {
   if (task == kNoTask) return "-";
   if (task < names.size()) return names[task];
   return "?";
@@ -19,9 +20,8 @@ std::string DefaultDetail(const TraceEvent& e) {
     return absl::StrCat("pick ", e.b & 0xffffffff, " of ", e.b >> 32);
   }
   if (e.type == &kEvChoice) {
-    return absl::StrCat(
-        ChoiceKindName(static_cast<ChoiceKind>(e.a >> 32)), " ", e.b, " of ",
-        e.a & 0xffffffff);
+    return absl::StrCat(ChoiceKindName(static_cast<ChoiceKind>(e.a >> 32)), " ",
+                        e.b, " of ", e.a & 0xffffffff);
   }
   if (e.a == 0 && e.b == 0) return "";
   return absl::StrCat(e.a, " ", e.b);
@@ -43,7 +43,8 @@ std::string Trace::Timeline(absl::Span<const absl::string_view> task_names,
   return out;
 }
 
-std::string Trace::ToJson(absl::Span<const absl::string_view> task_names) const {
+std::string Trace::ToJson(
+    absl::Span<const absl::string_view> task_names) const {
   nlohmann::json events = nlohmann::json::array();
   for (const TraceEvent& e : events_) {
     nlohmann::json j = {{"t_ns", e.time.nanos()},

@@ -7,9 +7,9 @@
 // under gcc and clang. Event types are static constants with a stable code.
 //
 //   inline constexpr sim::EventType kSend{101, "send"};
-//   trace.Add(now, task, kSend, bytes, 0, [&] { return "http.response.body"; });
-//   uint64_t h = trace.hash();
-//   std::string timeline = trace.Timeline(names);
+//   trace.Add(now, task, kSend, bytes, 0, [&] { return "http.response.body";
+//   }); uint64_t h = trace.hash(); std::string timeline =
+//   trace.Timeline(names);
 //
 // Thread-safety: one run, one thread.
 #ifndef HANGUP_SIM_TRACE_H_
@@ -17,9 +17,9 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "sim/choice.h"
 #include "sim/time.h"
@@ -45,13 +45,16 @@ struct TraceEvent {
 };
 
 // Kernel events.
-inline constexpr EventType kEvSpawn{1, "spawn"};        // a = parent task
-inline constexpr EventType kEvStep{2, "step"};  // a = step, b = options<<32|pick
-inline constexpr EventType kEvChoice{3, "choice"};      // a = kind*2^32+n, b = value
-inline constexpr EventType kEvDone{4, "done"};          // a = 0 ok, 1 failed, 2 cancelled
-inline constexpr EventType kEvCancel{5, "cancel"};      // a = task cancelled
-inline constexpr EventType kEvClock{6, "clock"};        // a = new time in ns
-inline constexpr EventType kEvVerdict{7, "verdict"};    // a = RunVerdict
+inline constexpr EventType kEvSpawn{1, "spawn"};  // a = parent task
+inline constexpr EventType kEvStep{2,
+                                   "step"};  // a = step, b = options<<32|pick
+inline constexpr EventType kEvChoice{3,
+                                     "choice"};  // a = kind*2^32+n, b = value
+inline constexpr EventType kEvDone{4,
+                                   "done"};  // a = 0 ok, 1 failed, 2 cancelled
+inline constexpr EventType kEvCancel{5, "cancel"};    // a = task cancelled
+inline constexpr EventType kEvClock{6, "clock"};      // a = new time in ns
+inline constexpr EventType kEvVerdict{7, "verdict"};  // a = RunVerdict
 
 class Trace {
  public:
@@ -65,8 +68,8 @@ class Trace {
   // Adds an event. `detail` is a callable returning std::string, called only
   // when recording.
   template <typename DetailFn>
-  void Add(Time time, TaskId task, const EventType& type, int64_t a,
-           int64_t b, DetailFn&& detail) {
+  void Add(Time time, TaskId task, const EventType& type, int64_t a, int64_t b,
+           DetailFn&& detail) {
     Fold(time, task, type.code, a, b);
     if (record_) events_.push_back({time, task, &type, a, b, detail()});
   }
@@ -98,7 +101,8 @@ class Trace {
   void Fold(Time time, TaskId task, uint16_t code, int64_t a, int64_t b) {
     const uint64_t w0 = static_cast<uint64_t>(time.nanos()) * kK1 +
                         ((static_cast<uint64_t>(task) << 16) | code);
-    const uint64_t w1 = static_cast<uint64_t>(a) * kK2 + static_cast<uint64_t>(b);
+    const uint64_t w1 =
+        static_cast<uint64_t>(a) * kK2 + static_cast<uint64_t>(b);
     uint64_t h = hash_;
     h = (Rotl5(h) ^ w0) * kK1;
     h = (Rotl5(h) ^ w1) * kK1;

@@ -24,7 +24,8 @@ const Ban kBans[] = {
     {R"(\brand\s*\()", "rand(", "sim::Prng"},
     {R"(\bsrand\s*\()", "srand(", "sim::Prng"},
     {R"(random_device)", "std::random_device", "a seed from the run's options"},
-    {R"(_distribution\s*<)", "std::*_distribution", "sim::Prng::Below / Chance"},
+    {R"(_distribution\s*<)", "std::*_distribution",
+     "sim::Prng::Below / Chance"},
     {R"(\bmt19937)", "std::mt19937", "sim::Prng"},
     {R"(absl::BitGen)", "absl::BitGen", "sim::Prng"},
     {R"(system_clock)", "std::chrono::system_clock", "sim::Executor::Now()"},
@@ -48,8 +49,10 @@ constexpr size_t kMaxFileLines = 1000;
 std::string StripLineComment(const std::string& line) {
   bool in_string = false;
   for (size_t i = 0; i + 1 < line.size(); ++i) {
-    if (line[i] == '"' && (i == 0 || line[i - 1] != '\\')) in_string = !in_string;
-    if (!in_string && line[i] == '/' && line[i + 1] == '/') return line.substr(0, i);
+    if (line[i] == '"' && (i == 0 || line[i - 1] != '\\'))
+      in_string = !in_string;
+    if (!in_string && line[i] == '/' && line[i + 1] == '/')
+      return line.substr(0, i);
   }
   return line;
 }
@@ -59,8 +62,8 @@ std::vector<std::string> TidyViolations(const std::string& path,
   std::vector<std::string> out;
   std::vector<std::string> lines = absl::StrSplit(content, '\n');
   if (lines.size() > kMaxFileLines) {
-    out.push_back(absl::StrCat(path, ": ", lines.size(), " lines; split it (max ",
-                               kMaxFileLines, ")"));
+    out.push_back(absl::StrCat(path, ": ", lines.size(),
+                               " lines; split it (max ", kMaxFileLines, ")"));
   }
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
@@ -72,7 +75,8 @@ std::vector<std::string> TidyViolations(const std::string& path,
     const std::string code = StripLineComment(line);
     for (const Ban& ban : kBans) {
       if (std::regex_search(code, std::regex(ban.pattern))) {
-        out.push_back(absl::StrCat(where, ban.what, " is banned, use ", ban.instead));
+        out.push_back(
+            absl::StrCat(where, ban.what, " is banned, use ", ban.instead));
       }
     }
   }

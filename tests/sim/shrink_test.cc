@@ -38,9 +38,9 @@ TEST(Shrink, RespectsTheAttemptBudget) {
 
 TEST(Shrink, ShrunkCanaryTapeStillFailsAndIsNoLonger) {
   models::CanaryProgram canary;
-  ExploreResult found = Explore(
-      canary, {.strategy = {.kind = StrategyKind::kRandom, .seed = 3},
-               .max_runs = 10000});
+  ExploreResult found =
+      Explore(canary, {.strategy = {.kind = StrategyKind::kRandom, .seed = 3},
+                       .max_runs = 10000});
   ASSERT_TRUE(found.failure.has_value());
   const std::vector<uint8_t>& tape = found.failure->tape;
   auto fails = [&](const std::vector<uint8_t>& t) {

@@ -29,8 +29,9 @@ constexpr int64_t kPctRunBound = 100;
 TEST(Canary, PctFindsTheDepth2BugWithinTheStatedBound) {
   models::CanaryProgram canary;
   ExploreResult r = Explore(
-      canary, {.strategy = {.kind = StrategyKind::kPct, .seed = 1, .pct_depth = 2},
-               .max_runs = kPctRunBound});
+      canary,
+      {.strategy = {.kind = StrategyKind::kPct, .seed = 1, .pct_depth = 2},
+       .max_runs = kPctRunBound});
   ASSERT_TRUE(r.failure.has_value()) << "PCT ran " << r.runs << " runs";
   EXPECT_LE(r.runs, kPctRunBound);
   RecordProperty("pct_runs_to_find", static_cast<int>(r.runs));
@@ -42,9 +43,9 @@ TEST(Canary, PctFindsItForManyExplorationSeeds) {
   int found = 0;
   int64_t worst = 0;
   for (uint64_t seed = 0; seed < 20; ++seed) {
-    ExploreResult r = Explore(
-        canary, {.strategy = {.kind = StrategyKind::kPct, .seed = seed},
-                 .max_runs = kPctRunBound});
+    ExploreResult r =
+        Explore(canary, {.strategy = {.kind = StrategyKind::kPct, .seed = seed},
+                         .max_runs = kPctRunBound});
     if (r.failure) ++found;
     worst = std::max(worst, r.runs);
   }
@@ -53,17 +54,17 @@ TEST(Canary, PctFindsItForManyExplorationSeeds) {
 
 TEST(Canary, DfsFindsTheBug) {
   models::CanaryProgram canary;
-  ExploreResult r = Explore(
-      canary, {.strategy = {.kind = StrategyKind::kDfs, .dfs_preemption_bound = 2},
-               .max_runs = 100000});
+  ExploreResult r = Explore(canary, {.strategy = {.kind = StrategyKind::kDfs,
+                                                  .dfs_preemption_bound = 2},
+                                     .max_runs = 100000});
   ASSERT_TRUE(r.failure.has_value()) << "DFS ran " << r.runs << " runs";
 }
 
 TEST(Canary, FailingTapeReplaysTheSameVerdictAndHash) {
   models::CanaryProgram canary;
-  ExploreResult r = Explore(
-      canary, {.strategy = {.kind = StrategyKind::kRandom, .seed = 9},
-               .max_runs = 10000});
+  ExploreResult r =
+      Explore(canary, {.strategy = {.kind = StrategyKind::kRandom, .seed = 9},
+                       .max_runs = 10000});
   ASSERT_TRUE(r.failure.has_value());
   const RunReport& original = *r.failure;
   const std::string token = ReplayToken{canary.Name(), original.tape}.Encode();

@@ -45,7 +45,7 @@ Task<void> GetOne(Queue<int>* q, int* got, bool* cancelled) {
 }
 
 Task<void> PutThenCancel(Executor* ex, Queue<int>* q, TaskState* getter) {
-  q->Put(42);        // handed to the waiting getter...
+  q->Put(42);          // handed to the waiting getter...
   ex->Cancel(getter);  // ...which is cancelled before it runs
   co_return;
 }
