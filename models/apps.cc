@@ -116,13 +116,23 @@ class RequestResponse : public App {
   }
 };
 
+// Catches what its sends raise, as the conformance probes do.
+sim::Task<void> SendIgnoringErrors(Channel* ch, Message m) {
+  try {
+    co_await ch->Send(m);
+  } catch (const py::Exception&) {
+  }
+}
+
+// Completes its response, then sends a second start; catches what the sends
+// raise, as the conformance suite's probe app does.
 class SendAfterComplete : public App {
  public:
   sim::Task<void> Call(const Scope&, Channel& ch) override {
-    co_await ch.Send(Message::Start());
-    co_await ch.Send(Message::Body(0, false, 64));
+    co_await SendIgnoringErrors(&ch, Message::Start());
+    co_await SendIgnoringErrors(&ch, Message::Body(0, false, 64));
     co_await sim::Sleep(sim::Millis(250));
-    co_await ch.Send(Message::Start());
+    co_await SendIgnoringErrors(&ch, Message::Start());
   }
 };
 
@@ -263,6 +273,24 @@ class SseIdle : public App {
   sim::Event never_;
 };
 
+// Long polling: starts the response, then waits for the client to leave
+// (receive() until http.disconnect), then returns.
+class LongPoll : public App {
+ public:
+  sim::Task<void> Call(const Scope&, Channel& ch) override {
+    for (;;) {
+      Message m = co_await ch.Receive();
+      if (m.type != MessageType::kHttpRequest || !m.more_body) break;
+    }
+    co_await ch.Send(Message::Start());
+    co_await ch.Send(Message::Body(0, true));
+    for (;;) {
+      Message m = co_await ch.Receive();
+      if (m.type == MessageType::kHttpDisconnect) co_return;
+    }
+  }
+};
+
 // --- WebSocket ---
 
 sim::Task<void> AcceptAfterConnect(Channel& ch) {
@@ -330,14 +358,6 @@ class WsCloseOnDisconnect : public App {
   }
 };
 
-// Catches what its sends raise, as the conformance probes do.
-sim::Task<void> SendIgnoringErrors(Channel* ch, Message m) {
-  try {
-    co_await ch->Send(m);
-  } catch (const py::Exception&) {
-  }
-}
-
 class WsCloseThenSend : public App {
  public:
   sim::Task<void> Call(const Scope&, Channel& ch) override {
@@ -378,6 +398,17 @@ class WsSlowAccept : public App {
     for (int i = 0; i < 5; ++i) {
       co_await ch.Send(Message::WsSend(static_cast<uint32_t>(i)));
       co_await sim::Sleep(kInterval);
+    }
+  }
+};
+
+class WsBulkPush : public App {
+ public:
+  sim::Task<void> Call(const Scope&, Channel& ch) override {
+    co_await AcceptAfterConnect(ch);
+    for (int i = 0; i < kChunks; ++i) {
+      co_await ch.Send(Message::WsSend(static_cast<uint32_t>(i), 64 * 1024));
+      co_await sim::Sleep(sim::Millis(1));
     }
   }
 };
@@ -468,6 +499,14 @@ const AppInfo kApps[] = {
      "SSE generator: one event, then awaits a source that never fires; cleanup "
      "in finally",
      Protocol::kHttp, &MakeWithContext<SseIdle>},
+    {"long-poll",
+     "starts streaming, then waits in receive() for http.disconnect and "
+     "returns",
+     Protocol::kHttp, &Make<LongPoll>},
+    {"ws-bulk-push",
+     "20 WebSocket messages of 64 KiB 1 ms apart (fills the send buffer), "
+     "never receives",
+     Protocol::kWebSocket, &Make<WsBulkPush>},
     {"ws-slow-accept",
      "accepts after 50 ms of setup, then sends 5 messages 10 ms apart",
      Protocol::kWebSocket, &Make<WsSlowAccept>},

@@ -79,6 +79,11 @@ class ClientBase : public Client {
   }
 
   void CloseNow(CloseKind kind, int32_t code = 1000) {
+    // No close frame before the handshake completed: a client that gives up
+    // then just closes the connection.
+    if (kind == CloseKind::kCloseFrame && !ctx_.outcome.client.ws_accepted) {
+      kind = CloseKind::kFin;
+    }
     if (ctx_.outcome.client_closed == sim::Time::Infinite()) {
       ctx_.outcome.client_closed = ctx_.executor.Now();
       ctx_.outcome.client_close_kind = kind == CloseKind::kFin ? "fin"
@@ -101,6 +106,9 @@ class ClientBase : public Client {
                          });
     switch (kind) {
       case CloseKind::kFin:
+        // shutdown(SHUT_WR), then close(): FIN first; the kernel follows
+        // with RST if response data is still unread (as a real client does).
+        ctx_.endpoint.ShutdownWrite();
         ctx_.endpoint.Close();
         break;
       case CloseKind::kRst:
@@ -197,8 +205,12 @@ class WsClient : public ClientBase {
   // Reads `messages` messages, then closes with `kind`; -1 reads until the
   // server closes, answering its close frame after 100 ms (ws-normal).
   WsClient(ClientContext& ctx, int messages, CloseKind kind,
-           int32_t code = 1000)
-      : ClientBase(ctx), messages_(messages), kind_(kind), code_(code) {}
+           int32_t code = 1000, sim::Duration read_gap = {})
+      : ClientBase(ctx),
+        messages_(messages),
+        kind_(kind),
+        code_(code),
+        read_gap_(read_gap) {}
 
   sim::Task<void> Run() override {
     Write(160, {wire::Frame::kWsUpgrade, -1, 0, false});
@@ -230,6 +242,7 @@ class WsClient : public ClientBase {
           ctx_.outcome.client.ws_accepted) {
         break;
       }
+      if (!read_gap_.IsZero()) co_await sim::Sleep(read_gap_);
     }
     if (server_closed) {
       // Answer the server's close frame, as a browser does.
@@ -243,8 +256,10 @@ class WsClient : public ClientBase {
       CloseNow(CloseKind::kFin);
       co_return;
     }
+    const bool frame =
+        kind_ == CloseKind::kCloseFrame && ctx_.outcome.client.ws_accepted;
     CloseNow(kind_, code_);
-    if (kind_ != CloseKind::kCloseFrame) co_return;
+    if (!frame) co_return;
     // Wait (bounded) for the server's close frame, then close TCP.
     try {
       for (;;) {
@@ -260,6 +275,7 @@ class WsClient : public ClientBase {
   int messages_;
   CloseKind kind_;
   int32_t code_;
+  sim::Duration read_gap_;
 };
 
 // Closes after a delay drawn from the tape, with a close frame, a FIN or an
@@ -288,8 +304,10 @@ class WsCloseAtRandom : public ClientBase {
       }
       if (!more || u.frame == wire::Frame::kWsClose) break;
     }
+    const bool frame =
+        kind == CloseKind::kCloseFrame && ctx_.outcome.client.ws_accepted;
     CloseNow(kind, 1000);
-    if (kind != CloseKind::kCloseFrame) co_return;
+    if (!frame) co_return;
     try {
       for (;;) {
         const bool more = co_await sim::WaitFor(ReadOne(&u), sim::Seconds(1));
@@ -381,6 +399,13 @@ const ClientInfo kClients[] = {
      Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
        return std::make_unique<WsClient>(c, 0, CloseKind::kRst);
+     }},
+    {"ws-slow-then-rst",
+     "reads one message every 50 ms (backpressure), resets (RST) after 3",
+     Protocol::kWebSocket,
+     [](ClientContext& c) -> std::unique_ptr<Client> {
+       return std::make_unique<WsClient>(c, 3, CloseKind::kRst, 1000,
+                                         sim::Millis(50));
      }},
     {"ws-normal",
      "reads until the server closes, answers its close frame after 100 ms",

@@ -100,6 +100,7 @@ class BaseHttp : public App {
     }
     st.response_sent.Set();
     st.recv_closed = true;
+    st.taken_event.Set();  // senders blocked in the rendezvous: BrokenResource
     if (cancel_app_) outer.CancelAll();
     std::vector<std::exception_ptr> errors = co_await outer.JoinCollect();
     if (failure) std::rethrow_exception(failure);
@@ -127,7 +128,10 @@ class BaseHttp : public App {
     sim::Queue<Message> stream{1};
     bool send_closed = false;  // the inner app returned
     bool recv_closed = false;  // the response was sent
-    sim::Event stream_event;   // wakes Pull when the sender closes
+    sim::Event stream_event;   // wakes Pull: a message, or the sender closed
+    sim::Event taken_event;    // wakes senders: their message was taken
+    int64_t puts = 0;
+    int64_t takes = 0;
     sim::Event response_sent;
     std::exception_ptr app_exc;
     std::optional<Message> raced;  // receive_or_disconnect's result
@@ -146,7 +150,11 @@ class BaseHttp : public App {
 
   static sim::Task<std::optional<Message>> Pull(State* st) {
     for (;;) {
-      if (auto m = st->stream.TryGet()) co_return m;
+      if (auto m = st->stream.TryGet()) {
+        ++st->takes;
+        st->taken_event.Set();
+        co_return m;
+      }
       if (st->send_closed) co_return std::nullopt;
       st->stream_event.Clear();
       co_await st->stream_event.Wait();
@@ -155,10 +163,13 @@ class BaseHttp : public App {
 
   static sim::Task<SendReturn> SendNoError(State* st, Message m) {
     if (st->recv_closed) co_return SendReturn{};  // BrokenResourceError
+    // A zero-buffer memory stream: send returns once a receiver took it.
+    const int64_t ticket = ++st->puts;
     co_await st->stream.PutWait(m);
     st->stream_event.Set();
-    while (!st->stream.empty() && !st->recv_closed) {  // rendezvous
-      co_await sim::Yield();
+    while (st->takes < ticket && !st->recv_closed) {
+      st->taken_event.Clear();
+      co_await st->taken_event.Wait();
     }
     co_return SendReturn{};
   }

@@ -91,7 +91,8 @@ bool Outcome::LoggedAtLeast(LogLevel level) const {
 std::string OutcomeToJson(const Outcome& o) {
   nlohmann::json sends = nlohmann::json::array();
   for (const SendRecord& s : o.sends) {
-    nlohmann::json j = {{"t_ns", s.time.nanos()},
+    nlohmann::json j = {{"t_call_ns", s.start.nanos()},
+                        {"t_ns", s.time.nanos()},
                         {"message", s.message.ToString()},
                         {"after_client_close", s.after_client_close},
                         {"after_server_notice", s.after_server_notice}};

@@ -38,7 +38,8 @@ struct LogLine {
 enum class SendReturnKind : uint8_t { kNone, kResult, kFuture };
 
 struct SendRecord {
-  sim::Time time;  // when the call returned or raised
+  sim::Time start;  // when the app called send()
+  sim::Time time;   // when the call returned or raised
   Message message;
   bool raised = false;
   py::ExceptionInfo error;  // when raised

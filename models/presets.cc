@@ -645,6 +645,30 @@ Preset Reference(const char* name, const char* description, const char* spec,
       .Build();
 }
 
+// The logger each server's runner logs app exceptions to.
+void SetErrorLogger(Preset& p) {
+  struct Family {
+    const char* prefix;
+    const char* logger;
+    const char* source;
+  };
+  static constexpr Family kFamilies[] = {
+      {"uvicorn", "uvicorn.error",
+       "logging.getLogger(\"uvicorn.error\") (config.py) [P: uvicorn.error]"},
+      {"hypercorn", "hypercorn.error",
+       "config.log.exception -> hypercorn.error (logging.py ≈L56-58)"},
+      {"daphne", "daphne.server", "logging.getLogger(__name__) in server.py"},
+      {"granian", "_granian", "granian's Python logger [C]"},
+      {"ref", "server.error", "any logger"},
+  };
+  for (const Family& f : kFamilies) {
+    if (!absl::StartsWith(p.name, f.prefix)) continue;
+    p.policy.error_logger = f.logger;
+    p.sources["error-logger"] = f.source;
+    return;
+  }
+}
+
 std::vector<Preset> MakePresets() {
   std::vector<Preset> p;
   p.push_back(Uvicorn0176Http("uvicorn-0.17.6-h11", "h11_impl.py", "≈L412-413",
@@ -706,6 +730,7 @@ std::vector<Preset> MakePresets() {
                         "2.3", "future", "logged",
                         "the result-future proposal: resolved at delivery or "
                         "when the close is known"));
+  for (Preset& preset : p) SetErrorLogger(preset);
   return p;
 }
 
@@ -771,8 +796,8 @@ std::string PresetsMarkdown() {
       {"WebSocket library and glue",
        {"ws-library", "ws-closed-guard", "ws-on-app-exit"}},
       {"App runner and watchdog",
-       {"own-exception", "error-log", "log-incomplete-response", "kill-after",
-        "kill-check-interval", "complete-stamps-kill-clock"}},
+       {"own-exception", "error-log", "error-logger", "log-incomplete-response",
+        "kill-after", "kill-check-interval", "complete-stamps-kill-clock"}},
   };
   absl::StrAppend(
       &out,

@@ -81,9 +81,34 @@ void Add(std::vector<Violation>& out, const char* property,
   out.push_back(Violation{property, std::move(signature), std::move(detail)});
 }
 
-void CheckForeignException(const Outcome& o, std::vector<Violation>& out) {
+// The spec's verdict on each send, in order (raised sends do not advance the
+// state, as the server did not take them).
+std::vector<SpecVerdict> SpecVerdicts(const Outcome& o) {
+  SpecMachine spec(o.scope.protocol);
+  std::vector<SpecVerdict> out;
+  out.reserve(o.sends.size());
   for (const SendRecord& s : o.sends) {
-    if (!s.raised || !s.after_client_close) continue;
+    out.push_back(s.raised ? spec.Check(s.message) : spec.Apply(s.message));
+  }
+  return out;
+}
+
+bool AllValid(const std::vector<SpecVerdict>& verdicts) {
+  for (SpecVerdict v : verdicts) {
+    if (v != SpecVerdict::kValid) return false;
+  }
+  return true;
+}
+
+void CheckForeignException(const Outcome& o,
+                           const std::vector<SpecVerdict>& verdicts,
+                           std::vector<Violation>& out) {
+  for (size_t i = 0; i < o.sends.size(); ++i) {
+    const SendRecord& s = o.sends[i];
+    // Only sends the spec allows: an invalid message is invalid-transition's.
+    if (!s.raised || !s.after_client_close ||
+        verdicts[i] != SpecVerdict::kValid)
+      continue;
     if (s.error.IsA("ClientDisconnected") ||
         absl::string_view(s.error.type) == "CancelledError") {
       continue;
@@ -119,9 +144,10 @@ void CheckSpecVersion(const Outcome& o, std::vector<Violation>& out) {
   }
 }
 
-void CheckLogs(const Outcome& o, const PropertyOptions& opts,
-               std::vector<Violation>& out) {
-  if (!Closed(o)) return;
+void CheckLogs(const Outcome& o, const std::vector<SpecVerdict>& verdicts,
+               const PropertyOptions& opts, std::vector<Violation>& out) {
+  // An app that sent a message the spec rejects is not a normal disconnect.
+  if (!Closed(o) || !AllValid(verdicts)) return;
   int after = 0;
   for (const LogLine& l : o.logs) {
     if (l.time < o.client_closed || l.level < LogLevel::kInfo) continue;
@@ -451,9 +477,12 @@ std::vector<Violation> CheckProperties(const ScenarioSpec&, const Outcome& o,
                                        const sim::RunResult& r,
                                        const PropertyOptions& opts) {
   std::vector<Violation> out;
-  if (Enabled(opts, "foreign-exception")) CheckForeignException(o, out);
+  const std::vector<SpecVerdict> verdicts = SpecVerdicts(o);
+  if (Enabled(opts, "foreign-exception")) {
+    CheckForeignException(o, verdicts, out);
+  }
   if (Enabled(opts, "spec-version")) CheckSpecVersion(o, out);
-  CheckLogs(o, opts, out);
+  CheckLogs(o, verdicts, opts, out);
   if (Enabled(opts, "disconnect-delivery")) CheckDelivery(o, r, opts, out);
   if (Enabled(opts, "zombie")) CheckZombie(o, r, opts, out);
   if (Enabled(opts, "phantom-delivery")) CheckPhantom(o, out);

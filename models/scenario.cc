@@ -56,6 +56,7 @@ class ObservedChannel : public ChannelWrapper {
     Outcome& o = ctx_.outcome;
     SendRecord rec;
     rec.message = m;
+    rec.start = ctx_.executor.Now();
     SendReturn r;
     o.send_pending = true;
     o.send_pending_since = ctx_.executor.Now();

@@ -91,6 +91,11 @@ void Server::NoteServerNoticed(int cause) {
   });
 }
 
+void Server::FailPendingFutures() {
+  for (auto& [tag, future] : pending_futures_) future->SetResult(false);
+  pending_futures_.clear();
+}
+
 void Server::OnPauseWriting() {
   write_paused_ = true;
   writable_.Clear();
@@ -145,6 +150,7 @@ bool Server::TransportWrite(uint32_t bytes, const wire::Unit& unit) {
   // transport and call connection_lost(exc) on a later loop turn; streams
   // leave it to the caller (drain() raises).
   transport_lost_ = true;
+  FailPendingFutures();
   if (p_.transport != TransportKind::kStreams && !lost_soon_pending_) {
     lost_soon_pending_ = true;
     ex_.Spawn(ConnectionLostSoon(this), "call_soon");

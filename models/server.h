@@ -71,6 +71,8 @@ class Server : public sim::FlowListener {
   // --- common (server.cc) ---
   void Log(LogLevel level, const char* logger, std::string text);
   void NoteServerNoticed(int cause);
+  // The connection is gone: every pending send future resolves to false.
+  void FailPendingFutures();
   // Writes a unit to the socket as this server's transport does. Returns
   // false when nothing reached the socket (dropped or failed).
   bool TransportWrite(uint32_t bytes, const wire::Unit& unit);

@@ -67,6 +67,7 @@ void Server::HttpMarkDisconnected() {
 void Server::HttpConnectionLost(bool clean) {
   if (transport_lost_ && disconnected_) return;
   transport_lost_ = true;
+  FailPendingFutures();
   NoteServerNoticed(clean ? 0 : 1);
   if (!(p_.loss_after_complete_ignored && response_complete_)) {
     HttpMarkDisconnected();
@@ -141,7 +142,12 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
       !disconnected_) {
     co_await FlowWait();
   }
-  // 2. A known close returns before any order check (when it masks).
+  // 2. After the final body the www spec ignores everything; a server that
+  // follows it does so before looking at the close.
+  if (response_complete_ && p_.after_complete == AfterComplete::kIgnore) {
+    co_return SendReturn{};
+  }
+  // 3. A known close returns before any order check (when it masks).
   if (disconnected_ && p_.close_masks_invalid) co_return co_await AfterClose(m);
   // 3. Order checks against the server's own response state.
   if (response_complete_) {
@@ -157,7 +163,15 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
                          ? m.type == MessageType::kHttpResponseBody
                          : m.type == MessageType::kHttpResponseStart;
   if (!valid) HttpInvalid(m);
-  if (disconnected_) co_return co_await AfterClose(m);
+  if (disconnected_) {
+    // The message still reaches the protocol's state machine (hypercorn
+    // 0.18, granian); only the write goes nowhere.
+    if (m.type == MessageType::kHttpResponseStart) response_started_ = true;
+    if (m.type == MessageType::kHttpResponseBody && !m.more_body) {
+      response_complete_ = true;
+    }
+    co_return co_await AfterClose(m);
+  }
   // 4. Write.
   wire::Unit unit;
   uint32_t bytes = kHeadBytes;

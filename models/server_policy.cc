@@ -298,6 +298,14 @@ std::vector<PolicyField> MakeFields() {
                     p.error_log_text = std::string(v);
                     return absl::OkStatus();
                   }});
+  f.push_back(PolicyField{"error-logger",
+                          "the logger of that ERROR line",
+                          {},
+                          [](const ServerPolicy& p) { return p.error_logger; },
+                          [](ServerPolicy& p, absl::string_view v) {
+                            p.error_logger = std::string(v);
+                            return absl::OkStatus();
+                          }});
   f.push_back(DURATION_FIELD(
       "kill-after", "watchdog: cancel the app this long after the disconnect",
       kill_after));

@@ -186,6 +186,7 @@ sim::Task<void> Server::WsCloseTimeout(Server* self, sim::Duration after) {
 void Server::WsConnectionLost(bool clean) {
   const bool first = !transport_lost_ || !disconnected_;
   transport_lost_ = true;
+  FailPendingFutures();
   NoteServerNoticed(clean ? 0 : 1);
   if (p_.flow_release == FlowRelease::kReleased) writable_.Set();
   if (!first && ws_state_ == WsState::kClosed) return;
@@ -306,6 +307,11 @@ sim::Task<SendReturn> Server::WsSend(Message m) {
   if (ws_state_ == WsState::kConnecting) {
     if (m.type == MessageType::kWsAccept) {
       WsSetState(WsState::kOpen);
+      if (p_.ws_library == WsLibrary::kWebsockets && transport_lost_) {
+        // websockets writes the handshake itself and handles a lost
+        // connection there; the app's accept just returns.
+        co_return SendReturn{};
+      }
       const bool ok = TransportWrite(kHandshakeBytes,
                                      {wire::Frame::kWsAccept, 101, 0, false});
       co_return Delivered(0, ok);

@@ -1,5 +1,7 @@
 #include "sim/connection.h"
 
+#include <optional>
+
 namespace sim {
 
 absl::string_view WriteStatusName(WriteStatus status) {
@@ -75,9 +77,10 @@ void Endpoint::Arrive(const InFlight& in) {
       }
       return;
     case Segment::Kind::kRst:
+      // Data that arrived before stays readable; after a FIN (CLOSE_WAIT)
+      // the reader still sees EOF and writes fail with EPIPE (Linux).
       reset_received_ = true;
-      while (inbound_.TryGet()) {
-      }  // unread data is discarded
+      reset_after_fin_ = fin_received_;
       ex.AddTimer(ex.Now() + in.notice_delay, &Endpoint::NoticeRst, this);
       return;
   }
@@ -85,17 +88,20 @@ void Endpoint::Arrive(const InFlight& in) {
 
 void Endpoint::NoticeFin(void* self) {
   auto* e = static_cast<Endpoint*>(self);
-  if (!e->reset_received_ && !e->closed_) {
-    e->fin_noticed_ = true;
-    e->inbound_.Put(Segment{Segment::Kind::kFin, 0, 0});
-  }
+  if (e->closed_ || e->fin_noticed_) return;
+  e->fin_noticed_ = true;
+  e->inbound_.Put(Segment{Segment::Kind::kFin, 0, 0});
 }
 
 void Endpoint::NoticeRst(void* self) {
   auto* e = static_cast<Endpoint*>(self);
-  e->rst_noticed_ = true;
-  while (e->inbound_.TryGet()) {
+  if (e->closed_) return;
+  if (e->reset_after_fin_) {
+    // The read side had reached EOF: reads go on returning EOF.
+    NoticeFin(self);
+    return;
   }
+  e->rst_noticed_ = true;
   e->inbound_.Put(Segment{Segment::Kind::kRst, 0, 0});
 }
 
@@ -104,8 +110,8 @@ Task<Segment> Endpoint::Read() {
     // End of stream is sticky: once noticed, reads return it again. Reading
     // a socket we closed ends the stream too (asyncio then calls
     // connection_lost(None)).
-    if (rst_noticed_) co_return Segment{Segment::Kind::kRst, 0, 0};
     if (fin_noticed_ || closed_) co_return Segment{Segment::Kind::kFin, 0, 0};
+    if (rst_noticed_) co_return Segment{Segment::Kind::kRst, 0, 0};
   }
   Segment s = co_await inbound_.Get();
   if (s.kind == Segment::Kind::kData) peer().Consumed(s);
@@ -140,7 +146,7 @@ void Endpoint::ResumeTimer(void* self) {
 WriteStatus Endpoint::Write(uint32_t bytes, uint64_t tag) {
   if (closed_) return WriteStatus::kClosed;
   if (reset_received_) {
-    if (!reset_reported_) {
+    if (!reset_reported_ && !reset_after_fin_) {
       reset_reported_ = true;
       return WriteStatus::kReset;
     }
@@ -165,14 +171,23 @@ void Endpoint::ShutdownWrite() {
 
 void Endpoint::Close() {
   if (closed_) return;
-  const bool send_fin = !write_shut_ && !reset_received_;
+  // Closing with received data unread aborts the connection: the kernel
+  // sends RST, not FIN (Linux tcp_close; RFC 2525 §2.17).
+  bool unread = false;
+  while (std::optional<Segment> s = inbound_.TryGet()) {
+    unread |= s->kind == Segment::Kind::kData;
+  }
+  const bool send_fin = !write_shut_ && !reset_received_ && !unread;
+  const bool send_rst = unread && !reset_received_ && !rst_sent_;
   closed_ = true;
   write_shut_ = true;
-  while (inbound_.TryGet()) {
-  }
   inbound_.Put(Segment{Segment::Kind::kFin, 0, 0});  // wakes our reader
   if (send_fin) {
     Send(Segment{Segment::Kind::kFin, 0, 0}, connection_->DrawNoticeDelay());
+  }
+  if (send_rst) {
+    rst_sent_ = true;
+    Send(Segment{Segment::Kind::kRst, 0, 0}, connection_->DrawNoticeDelay());
   }
 }
 

@@ -14,16 +14,19 @@
 //   RST sim::WriteStatus w = conn.server().Write(10, kBody);  // kOk, then RST
 //   comes back
 //
-// Close semantics (Linux): ShutdownWrite() sends FIN and keeps reading;
-// Close() sends FIN and stops reading, so data that still arrives is answered
-// with RST; Abort() sends RST at once (SO_LINGER {1, 0}). A FIN or RST reaches
-// the peer's kernel after the latency (from then on the peer's writes see it:
-// after an RST the first write fails with kReset (ECONNRESET), later ones
-// with kBrokenPipe (EPIPE), and unread data is discarded), but the peer's
-// reader notices it only after a further notice delay drawn (kDelay) from
-// ConnectionOptions::notice_delays: the window in which a server has not yet
-// seen the close. Once the reader noticed an RST every read returns kRst;
-// once our own side closed (Close, Abort), reads return kFin.
+// Close semantics (Linux, checked against this machine's kernel):
+// ShutdownWrite() sends FIN and keeps reading; Close() sends FIN and stops
+// reading, so data that still arrives is answered with RST, and a Close()
+// with received data unread sends RST instead of FIN; Abort() sends RST at
+// once (SO_LINGER {1, 0}). A FIN or RST reaches the peer's kernel after the
+// latency, and from then on the peer's writes see it: after an RST the first
+// write fails with kReset (ECONNRESET), later ones with kBrokenPipe (EPIPE);
+// after a FIN then an RST (CLOSE_WAIT) every write fails with EPIPE. The
+// peer's reader notices it only after a further notice delay drawn (kDelay)
+// from ConnectionOptions::notice_delays: the window in which a server has not
+// yet seen the close. Data that arrived before an RST stays readable; then
+// reads return kRst (kFin if a FIN came first: EOF is sticky); once our own
+// side closed (Close, Abort), reads return kFin.
 //
 // Lifetime: must outlive every task that reads it; destroyed after the
 // executor. Thread-safety: one executor's thread.
@@ -137,6 +140,7 @@ class Endpoint {
   bool fin_received_ = false;
   bool reset_received_ = false;
   bool rst_noticed_ = false;
+  bool reset_after_fin_ = false;  // the RST came in CLOSE_WAIT
   bool fin_noticed_ = false;
   bool reset_reported_ = false;
   bool rst_sent_ = false;

@@ -27,6 +27,7 @@ RunReport RunProgram(Program& program, ChoiceSource& source,
   program.Finish();
   report.choices = recorder.choices();
   report.tape = recorder.TakeTape();
+  TrimTape(report.tape);
   return report;
 }
 
@@ -34,6 +35,10 @@ RunReport ReplayTape(Program& program, const std::vector<uint8_t>& tape,
                      const ExecutorOptions& options) {
   TapeSource source(tape);
   return RunProgram(program, source, options);
+}
+
+void TrimTape(std::vector<uint8_t>& tape) {
+  while (!tape.empty() && tape.back() == 0) tape.pop_back();
 }
 
 std::string ReplayToken::Encode() const {

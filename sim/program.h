@@ -43,10 +43,14 @@ class Program {
   virtual void Finish() {}
 };
 
+// Drops trailing zero bytes: past its end a tape reads as zeros, so the
+// trimmed tape replays the same run.
+void TrimTape(std::vector<uint8_t>& tape);
+
 struct RunReport {
   RunResult result;
-  std::string failure;  // "" when the run passed
-  std::vector<uint8_t> tape;
+  std::string failure;        // "" when the run passed
+  std::vector<uint8_t> tape;  // the run's choices, trailing zeros trimmed
   int64_t choices = 0;
   std::string timeline;  // only when options.record_trace
   bool failed() const { return !failure.empty(); }

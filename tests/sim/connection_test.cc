@@ -75,8 +75,9 @@ const char* KindName(Segment::Kind kind) {
 
 // "0.000050s data 7", "0.005050s fin".
 std::string Describe(Time t, const Segment& s) {
-  if (s.kind != Segment::Kind::kData)
+  if (s.kind != Segment::Kind::kData) {
     return absl::StrCat(t.ToString(), " ", KindName(s.kind));
+  }
   return absl::StrCat(t.ToString(), " data ", s.tag);
 }
 
@@ -122,6 +123,11 @@ Task<void> WriteAt(Executor* ex, Endpoint* ep, std::vector<Time> times,
 Task<void> AbortAt(Executor* ex, Endpoint* ep, Time t) {
   co_await SleepUntil(ex, t);
   ep->Abort();
+}
+
+Task<void> CloseAt(Executor* ex, Endpoint* ep, Time t) {
+  co_await SleepUntil(ex, t);
+  ep->Close();
 }
 
 // Logs what the endpoint's kernel knows at `t`: "0.000060s reset=1 fin=0".
@@ -188,8 +194,8 @@ TEST(Connection, EmptyTapeMeansTheFinIsNoticedOnArrival) {
   EXPECT_EQ(ex->Run().verdict, RunVerdict::kCompleted);
   ex.reset();  // before the connection
   EXPECT_EQ(reads, (Log{"0.000050s data 1", "0.000050s fin"}));
-  EXPECT_EQ(tape.overruns(),
-            1);  // the one draw, the FIN's delay, fell past the end
+  // The one draw, the FIN's notice delay, fell past the end of the tape.
+  EXPECT_EQ(tape.overruns(), 1);
 }
 
 TEST(Connection, TapeByteIndexesTheNoticeDelaysModuloTheirCount) {
@@ -231,8 +237,10 @@ TEST(Connection, ShutdownWriteKeepsReadingWhileThePeerSeesEof) {
 
 // --- Close() answered with RST ---
 
+// Linux tcp_reset in CLOSE_WAIT: the writer had the FIN, so the RST makes
+// every later write fail with EPIPE, and the reader keeps seeing EOF.
 TEST(Connection,
-     ClosedSideAnswersDataWithRstAndTheWriterGetsResetThenBrokenPipe) {
+     ClosedSideAnswersDataWithRstAndTheWriterInCloseWaitGetsBrokenPipe) {
   // The client's FIN is noticed at once; the RST its kernel sends back when
   // the server's data arrives (100 us) is noticed 1 ms after it arrives.
   World w({0, 1});
@@ -251,26 +259,39 @@ TEST(Connection,
   EXPECT_EQ(w.Run().verdict, RunVerdict::kCompleted);
   // Writes succeed until the RST reaches the server at 150 us.
   EXPECT_EQ(writes, (Log{"0.000060s write ok", "0.000140s write ok",
-                         "0.000160s write ECONNRESET", "0.000170s write EPIPE",
+                         "0.000160s write EPIPE", "0.000170s write EPIPE",
                          "0.000180s write EPIPE"}));
-  // The reader sees the FIN until it notices the RST at 1.15 ms; then RST for
-  // good.
-  EXPECT_EQ(reads, (Log{"0.000060s fin", "0.001140s fin", "0.001160s rst",
-                        "0.001170s rst"}));
+  // EOF is sticky: the RST after the FIN does not turn reads into errors.
+  EXPECT_EQ(reads, (Log{"0.000060s fin", "0.001140s fin", "0.001160s fin",
+                        "0.001170s fin"}));
   EXPECT_EQ(w.source.delay_draws(), 2);  // the FIN, then the one RST
   EXPECT_FALSE(w.client().reset());
 }
 
+// Linux tcp_close: closing with received data unread sends RST, not FIN.
+TEST(Connection, CloseWithUnreadDataSendsRstInsteadOfFin) {
+  World w({0});
+  Log reads;
+  w.server().Write(100, 1);  // arrives at the client at 50 us, never read
+  w.ex().Spawn(ReadN(&w.ex(), &w.server(), 1, &reads), "server-reader");
+  w.ex().Spawn(CloseAt(&w.ex(), &w.client(), At(Micros(60))), "client");
+  EXPECT_EQ(w.Run().verdict, RunVerdict::kCompleted);
+  EXPECT_TRUE(w.server().reset());
+  EXPECT_FALSE(w.server().fin_received());
+  EXPECT_EQ(reads, (Log{"0.000110s rst"}));
+}
+
 // --- Abort() ---
 
-TEST(Connection, AbortSendsRstThatDiscardsThePeersUnreadData) {
+// Linux keeps data that arrived before an RST readable; then ECONNRESET.
+TEST(Connection, AbortSendsRstAfterWhichThePeerReadsItsDataThenTheReset) {
   World w({1});  // the RST arrives at 150 us and is noticed at 1.15 ms
   Log reads, writes, client_reads;
   w.client().Write(100, 1);
   w.client().Write(100, 2);
   w.ex().Spawn(AbortAt(&w.ex(), &w.client(), At(Micros(100))), "client");
-  // Reads segment 1 at 60 us; segment 2 is still unread when the RST arrives
-  // at 150 us and is gone at once: the read at 1 ms waits for the notice.
+  // Reads segment 1 at 60 us; segment 2, unread when the RST arrives at
+  // 150 us, is still read at 1 ms; the reset comes after it.
   w.ex().Spawn(ReadAt(&w.ex(), &w.server(),
                       {At(Micros(60)), At(Millis(1)), At(Millis(2))}, &reads),
                "server-reader");
@@ -280,7 +301,8 @@ TEST(Connection, AbortSendsRstThatDiscardsThePeersUnreadData) {
   w.ex().Spawn(ReadAt(&w.ex(), &w.client(), {At(Millis(1))}, &client_reads),
                "client-reader");
   EXPECT_EQ(w.Run().verdict, RunVerdict::kCompleted);
-  EXPECT_EQ(reads, (Log{"0.000060s data 1", "0.001150s rst", "0.002000s rst"}));
+  EXPECT_EQ(reads,
+            (Log{"0.000060s data 1", "0.001000s data 2", "0.002000s rst"}));
   EXPECT_EQ(writes,
             (Log{"0.003000s write ECONNRESET", "0.004000s write EPIPE"}));
   // The aborting side reads end of stream and can no longer write.
@@ -309,7 +331,7 @@ TEST(Connection, KernelFailsWritesAfterRstBeforeTheReaderNoticesIt_Delay20ms) {
   EXPECT_EQ(reads, (Log{"0.020050s rst"}));
 }
 
-TEST(Connection, RstNoticeSupersedesAPendingFinNotice_Delays20msAnd20ms) {
+TEST(Connection, RstAfterFinKeepsTheReaderAtEof_Delays20msAnd20ms) {
   // Client FIN (noticed 20 ms after arrival); the server writes at 60 us, the
   // client's kernel answers with RST at 110 us (also noticed after 20 ms).
   World w({3, 3});
@@ -320,10 +342,10 @@ TEST(Connection, RstNoticeSupersedesAPendingFinNotice_Delays20msAnd20ms) {
       "server-writer");
   w.ex().Spawn(ReadN(&w.ex(), &w.server(), 1, &reads), "server-reader");
   EXPECT_EQ(w.Run().verdict, RunVerdict::kCompleted);
-  EXPECT_EQ(writes, (Log{"0.000060s write ok", "0.000200s write ECONNRESET"}));
-  // The FIN notice due at 20.05 ms is dropped: the reader's first sight of
-  // the close is the RST at 160 us + 20 ms.
-  EXPECT_EQ(reads, (Log{"0.020160s rst"}));
+  EXPECT_EQ(writes, (Log{"0.000060s write ok", "0.000200s write EPIPE"}));
+  // The reader's first sight of the close is the FIN's notice at 20.05 ms,
+  // and it reads EOF, not the reset.
+  EXPECT_EQ(reads, (Log{"0.020050s fin"}));
 }
 
 // --- Backpressure ---

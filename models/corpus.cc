@@ -1,0 +1,135 @@
+#include "models/corpus.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "sim/tape_source.h"
+
+namespace models {
+namespace {
+
+absl::Status FieldError(absl::string_view file, absl::string_view field,
+                        absl::string_view expected) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(file, ": field '", field, "': expected ", expected));
+}
+
+absl::StatusOr<std::string> GetString(const nlohmann::json& j,
+                                      const char* field, absl::string_view file,
+                                      bool required) {
+  if (!j.contains(field)) {
+    if (required)
+      return FieldError(file, field, "a string (the field is missing)");
+    return std::string();
+  }
+  if (!j[field].is_string()) return FieldError(file, field, "a string");
+  return j[field].get<std::string>();
+}
+
+}  // namespace
+
+absl::StatusOr<CorpusEntry> ParseCorpus(absl::string_view text,
+                                        absl::string_view file) {
+  nlohmann::json j =
+      nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    // Re-parse with exceptions for the position of the error.
+    try {
+      nlohmann::json again = nlohmann::json::parse(text);
+      (void)again;
+    } catch (const nlohmann::json::parse_error& e) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          file, ": not valid JSON at byte ", e.byte, ": ", e.what()));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(file, ": not valid JSON"));
+  }
+  if (!j.is_object())
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ": expected a JSON object"));
+  auto format = GetString(j, "format", file, true);
+  if (!format.ok()) return format.status();
+  if (*format != kCorpusFormat) {
+    return FieldError(
+        file, "format",
+        absl::StrCat("\"", kCorpusFormat, "\", got \"", *format, "\""));
+  }
+  CorpusEntry e;
+  struct {
+    const char* field;
+    std::string* out;
+    bool required;
+  } strings[] = {{"name", &e.name, true},
+                 {"title", &e.title, true},
+                 {"link", &e.link, true},
+                 {"affected", &e.affected, false},
+                 {"fixed", &e.fixed, false},
+                 {"trace_hash", &e.trace_hash, false},
+                 {"fixed_scenario", &e.fixed_scenario, false}};
+  for (auto& s : strings) {
+    auto v = GetString(j, s.field, file, s.required);
+    if (!v.ok()) return v.status();
+    *s.out = *v;
+  }
+  auto scenario = GetString(j, "scenario", file, true);
+  if (!scenario.ok()) return scenario.status();
+  auto spec = ScenarioSpec::Parse(*scenario);
+  if (!spec.ok()) return FieldError(file, "scenario", spec.status().message());
+  e.scenario = *spec;
+  if (!e.fixed_scenario.empty()) {
+    auto fixed = ScenarioSpec::Parse(e.fixed_scenario);
+    if (!fixed.ok())
+      return FieldError(file, "fixed_scenario", fixed.status().message());
+  }
+  auto tape_hex = GetString(j, "tape", file, true);
+  if (!tape_hex.ok()) return tape_hex.status();
+  auto tape = sim::TapeFromHex(*tape_hex);
+  if (!tape.ok()) return FieldError(file, "tape", tape.status().message());
+  e.tape = *tape;
+  if (!j.contains("expect") || !j["expect"].is_object()) {
+    return FieldError(file, "expect",
+                      "an object {\"property\": NAME, \"signature\": SIG} or "
+                      "{\"property\": null}");
+  }
+  const nlohmann::json& expect = j["expect"];
+  if (!expect.contains("property") ||
+      !(expect["property"].is_string() || expect["property"].is_null())) {
+    return FieldError(file, "expect.property",
+                      "a property name or null (no violation)");
+  }
+  if (expect["property"].is_string())
+    e.expect_property = expect["property"].get<std::string>();
+  if (expect.contains("signature")) {
+    if (!expect["signature"].is_string())
+      return FieldError(file, "expect.signature", "a string");
+    e.expect_signature = expect["signature"].get<std::string>();
+  }
+  if (j.contains("found_by")) e.found_by = j["found_by"].dump();
+  return e;
+}
+
+std::string CorpusToJson(const CorpusEntry& e) {
+  nlohmann::ordered_json j;
+  j["format"] = kCorpusFormat;
+  j["name"] = e.name;
+  j["title"] = e.title;
+  j["link"] = e.link;
+  if (!e.affected.empty()) j["affected"] = e.affected;
+  if (!e.fixed.empty()) j["fixed"] = e.fixed;
+  j["scenario"] = e.scenario.ToString();
+  j["tape"] = sim::TapeToHex(e.tape);
+  nlohmann::ordered_json expect;
+  if (e.expect_property.empty()) {
+    expect["property"] = nullptr;
+  } else {
+    expect["property"] = e.expect_property;
+    if (!e.expect_signature.empty()) expect["signature"] = e.expect_signature;
+  }
+  j["expect"] = expect;
+  if (!e.trace_hash.empty()) j["trace_hash"] = e.trace_hash;
+  if (!e.fixed_scenario.empty()) j["fixed_scenario"] = e.fixed_scenario;
+  if (!e.found_by.empty())
+    j["found_by"] = nlohmann::ordered_json::parse(e.found_by);
+  return j.dump(2) + "\n";
+}
+
+}  // namespace models
