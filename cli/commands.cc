@@ -34,7 +34,7 @@ int Dispatch(const std::string& command, const CommonOptions& o) {
 }
 
 int List(const CommonOptions& o) {
-  if (!o.args.empty() && o.args[0] == "--presets-markdown") {
+  if (!o.args.empty() && o.args[0] == "presets-markdown") {
     std::fputs(models::PresetsMarkdown().c_str(), stdout);
     return 0;
   }

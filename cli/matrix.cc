@@ -72,6 +72,9 @@ absl::StatusOr<std::vector<models::ScenarioSpec>> ScenariosFromFlags(
   if (!o.scenario.empty() || (!o.app.empty() && !o.client.empty())) {
     absl::StatusOr<models::ScenarioSpec> spec = SpecFromFlags(o);
     if (!spec.ok()) return spec.status();
+    if (absl::Status st = models::Scenario::Create(*spec).status(); !st.ok()) {
+      return st;
+    }
     return std::vector<models::ScenarioSpec>{*spec};
   }
   std::vector<models::ScenarioSpec> out;

@@ -57,7 +57,10 @@ class ClientBase : public Client {
         break;
       case wire::Frame::kRespBody:
         ++v.body_chunks;
-        if (u.last) v.got_final_body = true;
+        if (u.last) {
+          v.got_final_body = true;
+          v.final_body_time = ctx_.executor.Now();
+        }
         break;
       case wire::Frame::kWsAccept:
         v.ws_accepted = true;
@@ -130,12 +133,12 @@ class ClientBase : public Client {
 class HttpClient : public ClientBase {
  public:
   HttpClient(ClientContext& ctx, int chunks, CloseKind kind,
-             bool complete_request = true, sim::Duration read_gap = {})
+             bool complete_request = true, sim::Duration stall = {})
       : ClientBase(ctx),
         chunks_(chunks),
         kind_(kind),
         complete_request_(complete_request),
-        read_gap_(read_gap) {}
+        stall_(stall) {}
 
   sim::Task<void> Run() override {
     if (complete_request_) {
@@ -157,7 +160,6 @@ class HttpClient : public ClientBase {
         CloseNow(kind_);
         co_return;
       }
-      if (!read_gap_.IsZero()) co_await sim::Sleep(read_gap_);
     }
     CloseNow(kind_);
   }
@@ -166,7 +168,7 @@ class HttpClient : public ClientBase {
   int chunks_;
   CloseKind kind_;
   bool complete_request_;
-  sim::Duration read_gap_;
+  sim::Duration stall_;
 };
 
 // Reads until a delay drawn from the tape has passed, then closes with a
@@ -205,12 +207,12 @@ class WsClient : public ClientBase {
   // Reads `messages` messages, then closes with `kind`; -1 reads until the
   // server closes, answering its close frame after 100 ms (ws-normal).
   WsClient(ClientContext& ctx, int messages, CloseKind kind,
-           int32_t code = 1000, sim::Duration read_gap = {})
+           int32_t code = 1000, sim::Duration stall = {})
       : ClientBase(ctx),
         messages_(messages),
         kind_(kind),
         code_(code),
-        read_gap_(read_gap) {}
+        stall_(stall) {}
 
   sim::Task<void> Run() override {
     Write(160, {wire::Frame::kWsUpgrade, -1, 0, false});
@@ -242,7 +244,6 @@ class WsClient : public ClientBase {
           ctx_.outcome.client.ws_accepted) {
         break;
       }
-      if (!read_gap_.IsZero()) co_await sim::Sleep(read_gap_);
     }
     if (server_closed) {
       // Answer the server's close frame, as a browser does.
@@ -252,6 +253,8 @@ class WsClient : public ClientBase {
       ctx_.endpoint.Close();
       co_return;
     }
+    // Stop reading for a while before closing (backpressure builds up).
+    if (!stall_.IsZero()) co_await sim::Sleep(stall_);
     if (messages_ < 0) {
       CloseNow(CloseKind::kFin);
       co_return;
@@ -275,7 +278,7 @@ class WsClient : public ClientBase {
   int messages_;
   CloseKind kind_;
   int32_t code_;
-  sim::Duration read_gap_;
+  sim::Duration stall_;
 };
 
 // Closes after a delay drawn from the tape, with a close frame, a FIN or an
@@ -331,6 +334,12 @@ const ClientInfo kClients[] = {
      [](ClientContext& c) { return Http(c, 1, CloseKind::kFin); }},
     {"http-fin-after-3", "closes (FIN) after 3 body chunks", Protocol::kHttp,
      [](ClientContext& c) { return Http(c, 3, CloseKind::kFin); }},
+    {"http-fin-after-5",
+     "closes (FIN) after 5 body chunks (all of cleanup-background's content, "
+     "as a client that "
+     "knows the length)",
+     Protocol::kHttp,
+     [](ClientContext& c) { return Http(c, 5, CloseKind::kFin); }},
     {"http-rst-after-1", "resets (RST) after the first body chunk",
      Protocol::kHttp,
      [](ClientContext& c) { return Http(c, 1, CloseKind::kRst); }},
@@ -400,12 +409,13 @@ const ClientInfo kClients[] = {
      [](ClientContext& c) -> std::unique_ptr<Client> {
        return std::make_unique<WsClient>(c, 0, CloseKind::kRst);
      }},
-    {"ws-slow-then-rst",
-     "reads one message every 50 ms (backpressure), resets (RST) after 3",
+    {"ws-stall-then-rst",
+     "reads one message, stops reading for 100 ms (backpressure), then resets "
+     "(RST)",
      Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<WsClient>(c, 3, CloseKind::kRst, 1000,
-                                         sim::Millis(50));
+       return std::make_unique<WsClient>(c, 1, CloseKind::kRst, 1000,
+                                         sim::Millis(100));
      }},
     {"ws-normal",
      "reads until the server closes, answers its close frame after 100 ms",

@@ -30,7 +30,7 @@ absl::string_view LogLevelName(LogLevel level);  // "INFO", ...
 struct LogLine {
   sim::Time time;
   LogLevel level;
-  const char* logger;  // static
+  std::string logger;
   std::string text;
 };
 
@@ -66,6 +66,7 @@ struct ClientView {
   int32_t status = 0;
   int32_t body_chunks = 0;  // HTTP body chunks read
   bool got_final_body = false;
+  sim::Time final_body_time = sim::Time::Infinite();
   int32_t ws_messages = 0;  // WebSocket messages read
   bool ws_accepted = false;
   int32_t ws_close_code = kNoCode;  // the server's close frame, if any

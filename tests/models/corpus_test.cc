@@ -1,0 +1,132 @@
+// Every corpus file replays to its expected verdict and trace hash, its
+// fixed version (where one exists) does not break the property on the same
+// tape, and exploration finds the bug from scratch within 10,000 executions
+// with the default strategy.
+#include "models/corpus.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "models/explorer.h"
+#include "sim/trace.h"
+
+namespace models {
+namespace {
+
+std::vector<std::filesystem::path> CorpusFiles() {
+  std::vector<std::filesystem::path> out;
+  for (const auto& e : std::filesystem::directory_iterator(
+           std::string(HANGUP_SOURCE_DIR) + "/corpus")) {
+    if (e.path().extension() == ".json") out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+CorpusEntry Load(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto e = ParseCorpus(ss.str(), path.filename().string());
+  EXPECT_TRUE(e.ok()) << e.status();
+  return *e;
+}
+
+bool Has(const std::vector<Violation>& v, const std::string& property,
+         const std::string& sig) {
+  for (const Violation& x : v) {
+    if (x.property == property && (sig.empty() || x.signature == sig))
+      return true;
+  }
+  return false;
+}
+
+TEST(Corpus, HoldsAtLeastFourteenBugs) { EXPECT_GE(CorpusFiles().size(), 14u); }
+
+TEST(Corpus, EveryFileReplaysItsVerdictAndTraceHash) {
+  for (const auto& path : CorpusFiles()) {
+    SCOPED_TRACE(path.filename().string());
+    CorpusEntry e = Load(path);
+    EXPECT_EQ(e.name + ".json", path.filename().string());
+    sim::RunReport r;
+    std::vector<Violation> v =
+        ReplayViolations(e.scenario, e.tape, PropertyOptions{}, &r);
+    EXPECT_TRUE(Has(v, e.expect_property, e.expect_signature));
+    EXPECT_EQ(sim::HashToString(r.result.trace_hash), e.trace_hash);
+    if (!e.fixed_scenario.empty()) {
+      auto fixed = ScenarioSpec::Parse(e.fixed_scenario);
+      ASSERT_TRUE(fixed.ok());
+      EXPECT_FALSE(Has(ReplayViolations(*fixed, e.tape, PropertyOptions{}),
+                       e.expect_property, ""))
+          << "the fixed version " << e.fixed_scenario << " still breaks "
+          << e.expect_property;
+    }
+  }
+}
+
+TEST(Corpus, ExplorationFindsEveryBugWithin10000Executions) {
+  for (const auto& path : CorpusFiles()) {
+    SCOPED_TRACE(path.filename().string());
+    CorpusEntry e = Load(path);
+    ExploreOptions opts;
+    opts.scenarios = {e.scenario};
+    opts.runs_per_scenario = 10000;
+    opts.properties.only = {e.expect_property};
+    opts.shrink = false;
+    // Stop at the first finding of the expected kind.
+    struct Stop : ExploreObserver {
+      std::string property, signature;
+      bool found = false;
+      void OnFinding(const Finding& f) override {
+        found |= f.violation.property == property &&
+                 (signature.empty() || f.violation.signature == signature);
+      }
+      bool ShouldStop() override { return found; }
+    } stop;
+    stop.property = e.expect_property;
+    stop.signature = e.expect_signature;
+    ExploreResult r = Explore(opts, &stop);
+    EXPECT_TRUE(stop.found);
+    EXPECT_LE(r.executions, 10000);
+  }
+}
+
+TEST(Corpus, BadFilesGetErrorsNamingTheFieldAndWhatWasExpected) {
+  auto missing =
+      ParseCorpus(R"({"format": "hangup-corpus/1", "name": "x"})", "x.json");
+  EXPECT_TRUE(
+      absl::StrContains(missing.status().message(), "x.json: field 'title'"));
+  auto bad_tape = ParseCorpus(
+      R"({"format": "hangup-corpus/1", "name": "x", "title": "t", "link": "l",
+          "scenario": "server=ref-noop,app=sse-stream,client=http-full", "tape": "zz",
+          "expect": {"property": null}})",
+      "x.json");
+  EXPECT_TRUE(absl::StrContains(bad_tape.status().message(), "field 'tape'"));
+  auto bad_version = ParseCorpus(R"({"format": "hangup-corpus/9"})", "x.json");
+  EXPECT_TRUE(
+      absl::StrContains(bad_version.status().message(), "hangup-corpus/1"));
+  auto not_json = ParseCorpus("{nope", "x.json");
+  EXPECT_TRUE(
+      absl::StrContains(not_json.status().message(), "not valid JSON at byte"));
+  auto bad_scenario = ParseCorpus(
+      R"({"format": "hangup-corpus/1", "name": "x", "title": "t", "link": "l",
+          "scenario": "server", "tape": "", "expect": {"property": null}})",
+      "x.json");
+  EXPECT_TRUE(
+      absl::StrContains(bad_scenario.status().message(), "field 'scenario'"));
+}
+
+TEST(Corpus, EntriesRoundTrip) {
+  for (const auto& path : CorpusFiles()) {
+    CorpusEntry e = Load(path);
+    auto again = ParseCorpus(CorpusToJson(e), "again.json");
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_EQ(CorpusToJson(*again), CorpusToJson(e));
+  }
+}
+
+}  // namespace
+}  // namespace models

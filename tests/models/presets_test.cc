@@ -1,0 +1,302 @@
+// Per-preset behaviour, as shared/reference/asgi-send-disconnect.md records
+// it for each version (the [P] rows were also checked against the Debian
+// packages by tests/conformance). Each test runs the simplest interleaving
+// unless it says otherwise.
+#include "models/presets.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/models/test_util.h"
+
+namespace models {
+namespace {
+
+using testing::Ran;
+using testing::RunSeed;
+using testing::RunTape;
+
+TEST(Uvicorn0176Websockets,
+     SendAfterTheClientsCloseFrameRaisesConnectionClosedOKNotAnOSError) {
+  Ran r = RunTape(
+      "server=uvicorn-0.17.6-websockets,app=ws-push,client=ws-close-1000");
+  const SendRecord* s = r.FirstRaise();
+  ASSERT_NE(s, nullptr);
+  EXPECT_STREQ(s->error.type, "ConnectionClosedOK");
+  EXPECT_TRUE(s->error.IsA("ConnectionClosed"));
+  EXPECT_TRUE(s->error.IsA("WebSocketException"));
+  EXPECT_FALSE(s->error.IsA("OSError"));
+  EXPECT_EQ(s->error.message, "received 1000 (OK); then sent 1000 (OK)");
+  EXPECT_TRUE(s->after_client_close);
+  EXPECT_TRUE(r.Violates("foreign-exception", "ConnectionClosedOK"));
+  EXPECT_TRUE(r.outcome.LoggedAtLeast(LogLevel::kError));
+}
+
+TEST(Uvicorn0176Websockets, FinWithoutCloseFrameRaisesConnectionClosedError) {
+  Ran r = RunTape("server=uvicorn-0.17.6-websockets,app=ws-push,client=ws-fin");
+  ASSERT_NE(r.FirstRaise(), nullptr);
+  EXPECT_STREQ(r.FirstRaise()->error.type, "ConnectionClosedError");
+  EXPECT_EQ(r.FirstRaise()->error.message, "no close frame received or sent");
+}
+
+TEST(Uvicorn0176Websockets,
+     ReceivingTheDisconnectMakesTheNextSendBlameTheAppForAClose) {
+  Ran r = RunTape(
+      "server=uvicorn-0.17.6-websockets,app=ws-receive-after-close,client=ws-"
+      "close-1000");
+  const SendRecord* s = r.FirstRaise();
+  ASSERT_NE(s, nullptr);
+  EXPECT_STREQ(s->error.type, "RuntimeError");
+  EXPECT_EQ(s->error.message,
+            "Unexpected ASGI message 'websocket.send', after sending "
+            "'websocket.close'.");
+  EXPECT_TRUE(r.Violates("invalid-transition", "blames-app-for-close"));
+}
+
+TEST(Uvicorn0176Wsproto, FinWithoutCloseFrameNeverProducesWebsocketDisconnect) {
+  Ran r = RunTape(
+      "server=uvicorn-0.17.6-wsproto,app=ws-receive-after-close,client=ws-fin");
+  ASSERT_NE(r.outcome.client_closed, sim::Time::Infinite());
+  for (const ReceiveRecord& rec : r.outcome.receives) {
+    EXPECT_NE(rec.message.type, MessageType::kWsDisconnect)
+        << rec.message.ToString();
+  }
+  EXPECT_TRUE(r.Violates("disconnect-delivery", "never"));
+}
+
+TEST(Uvicorn0176Wsproto, RstProducesADisconnectWithoutACodeKey) {
+  Ran r = RunTape(
+      "server=uvicorn-0.17.6-wsproto,app=ws-close-on-disconnect,client=ws-rst");
+  bool found = false;
+  for (const ReceiveRecord& rec : r.outcome.receives) {
+    if (rec.message.type == MessageType::kWsDisconnect) {
+      EXPECT_EQ(rec.message.code, kNoCode);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_TRUE(r.Violates("close-code", "missing"));
+}
+
+TEST(Uvicorn0176Wsproto, SendAfterTheClientsCloseFrameLeaksLocalProtocolError) {
+  Ran r =
+      RunTape("server=uvicorn-0.17.6-wsproto,app=ws-push,client=ws-close-1000");
+  ASSERT_NE(r.FirstRaise(), nullptr);
+  EXPECT_STREQ(r.FirstRaise()->error.type, "LocalProtocolError");
+  EXPECT_TRUE(r.FirstRaise()->error.IsA("ProtocolError"));
+}
+
+TEST(Uvicorn0176Wsproto, APausedSendIsNeverReleasedByConnectionLoss) {
+  Ran r = RunTape(
+      "server=uvicorn-0.17.6-wsproto,app=ws-bulk-push,client=ws-stall-then-"
+      "rst");
+  EXPECT_TRUE(r.outcome.send_pending);
+  EXPECT_TRUE(r.Violates("send-blocks"));
+  // uvicorn's HTTP flow control does release it.
+  Ran http = RunTape(
+      "server=uvicorn-0.17.6-h11,app=bulk-stream,client=http-slow-then-rst");
+  EXPECT_FALSE(http.outcome.send_pending);
+}
+
+TEST(Uvicorn, SecondResponseStartAfterCompletionRaisesUnexpectedASGIMessage) {
+  for (const char* server :
+       {"uvicorn-0.17.6-h11", "uvicorn-0.17.6-httptools", "uvicorn-0.51-h11"}) {
+    Ran r = RunTape(absl::StrCat("server=", server,
+                                 ",app=send-after-complete,client=http-full"));
+    const SendRecord* s = r.FirstRaise();
+    ASSERT_NE(s, nullptr) << server;
+    EXPECT_STREQ(s->error.type, "RuntimeError") << server;
+    EXPECT_TRUE(absl::StartsWith(
+        s->error.message, "Unexpected ASGI message 'http.response.start'"))
+        << s->error.message;
+    EXPECT_TRUE(absl::StrContains(s->error.message,
+                                  "after response already completed"));
+  }
+}
+
+TEST(Uvicorn0176H11,
+     SendsAfterTheClientLeftAreSilentNoOpsAndReceiveRepeatsTheDisconnect) {
+  Ran r = RunTape(
+      "server=uvicorn-0.17.6-h11,app=sse-stream,client=http-fin-after-1");
+  EXPECT_EQ(r.outcome.SendsAfterClientClose(), 20);
+  EXPECT_EQ(r.outcome.SendsOkAfterClientClose(), 20);
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front().ToString();
+  Ran recv = RunTape(
+      "server=uvicorn-0.17.6-h11,app=receive-after-disconnect,client=http-fin-"
+      "after-request");
+  int disconnects = 0;
+  for (const ReceiveRecord& rec : recv.outcome.receives) {
+    disconnects += rec.message.type == MessageType::kHttpDisconnect;
+  }
+  EXPECT_EQ(disconnects, 3);
+}
+
+TEST(Uvicorn028, ClientDisconnectedWrappedInAnExceptionGroupIsLoggedAtError) {
+  // encode/uvicorn#2271: found by exploration; the corpus keeps its tape.
+  bool found = false;
+  for (uint64_t seed = 0; seed < 200 && !found; ++seed) {
+    Ran r = RunSeed(
+        "server=uvicorn-0.28.0,app=stream-taskgroup,client=http-close-at-"
+        "random",
+        seed);
+    found = r.Violates("error-log",
+                       "Exception in ASGI application: ExceptionGroup");
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(Hypercorn0132, CleanFinAfterACompleteRequestNeverProducesHttpDisconnect) {
+  Ran r =
+      RunTape("server=hypercorn-0.13.2,app=long-poll,client=http-fin-after-1");
+  for (const ReceiveRecord& rec : r.outcome.receives) {
+    EXPECT_NE(rec.message.type, MessageType::kHttpDisconnect);
+  }
+  EXPECT_EQ(r.outcome.server_noticed, sim::Time::Infinite());
+  EXPECT_TRUE(r.Violates("disconnect-delivery", "never"));
+  EXPECT_TRUE(r.Violates("zombie"));
+  // Fixed in 0.14.4: the current version delivers it.
+  Ran fixed =
+      RunTape("server=hypercorn-0.18.0,app=long-poll,client=http-fin-after-1");
+  EXPECT_FALSE(fixed.Violates("disconnect-delivery"));
+}
+
+TEST(Hypercorn0132, CleanClose1000IsReportedAs1006) {
+  Ran r = RunTape(
+      "server=hypercorn-0.13.2,app=ws-close-on-disconnect,client=ws-close-"
+      "1000");
+  bool found = false;
+  for (const ReceiveRecord& rec : r.outcome.receives) {
+    if (rec.message.type == MessageType::kWsDisconnect) {
+      EXPECT_EQ(rec.message.code, 1006);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_TRUE(r.Violates("close-code", "1006-for-1000"));
+}
+
+TEST(Hypercorn0132,
+     SecondCloseLeaksLocalProtocolErrorAndSendAfterOwnCloseIsUnexpected) {
+  Ran r = RunTape(
+      "server=hypercorn-0.13.2,app=ws-close-then-send,client=ws-normal");
+  ASSERT_EQ(r.outcome.sends.size(), 4u);
+  EXPECT_STREQ(r.outcome.sends[2].error.type, "UnexpectedMessageError");
+  EXPECT_STREQ(r.outcome.sends[3].error.type, "LocalProtocolError");
+  EXPECT_TRUE(
+      absl::StrContains(r.outcome.sends[3].error.message, "LOCAL_CLOSING"));
+}
+
+TEST(Daphne400, AppIsCancelled10To11SecondsAfterTheDisconnectWithAWarning) {
+  Ran r = RunTape(
+      "server=daphne-4.0.0,app=sse-stream,client=http-fin-after-1,linger=30s");
+  ASSERT_EQ(r.outcome.app_end, AppEnd::kCancelled);
+  EXPECT_TRUE(r.outcome.cancelled_by_watchdog);
+  const sim::Duration after = r.outcome.app_end_time - r.outcome.server_noticed;
+  EXPECT_GE(after, sim::Seconds(10));
+  EXPECT_LE(after, sim::Seconds(11));
+  bool warned = false;
+  for (const LogLine& l : r.outcome.logs) {
+    if (l.level == LogLevel::kWarning &&
+        absl::StrContains(l.text, "took too long to shut down")) {
+      warned = l.time == r.outcome.app_end_time;
+    }
+  }
+  EXPECT_TRUE(warned);
+}
+
+TEST(Daphne400, PostResponseWorkIsKilledToo) {
+  Ran r =
+      RunTape("server=daphne-4.0.0,app=cleanup-background,client=http-full");
+  EXPECT_TRUE(r.Violates("background-work", "killed-by-watchdog"));
+}
+
+// The faithfulness test: autobahn's Disconnected leaks only in interleavings
+// where the app sends between the close frame and onClose.
+TEST(Daphne400, DisconnectedLeaksInSomeInterleavingsAndNotInOthers) {
+  int leaked = 0, silent = 0;
+  for (uint64_t seed = 0; seed < 64; ++seed) {
+    Ran r = RunSeed(
+        "server=daphne-4.0.0,app=ws-tight-push,client=ws-close-1000", seed);
+    const SendRecord* s = r.FirstRaise();
+    if (s != nullptr) {
+      EXPECT_STREQ(s->error.type, "Disconnected");
+      EXPECT_TRUE(s->error.IsA("RuntimeError"));
+      EXPECT_FALSE(s->error.IsA("OSError"));
+      ++leaked;
+    } else {
+      EXPECT_GT(r.outcome.SendsOkAfterClientClose(),
+                0);  // silent no-ops instead
+      ++silent;
+    }
+  }
+  EXPECT_GT(leaked, 0);
+  EXPECT_GT(silent, 0);
+  // No such window after a FIN or an RST.
+  for (uint64_t seed = 0; seed < 32; ++seed) {
+    EXPECT_EQ(
+        RunSeed("server=daphne-4.0.0,app=ws-tight-push,client=ws-fin", seed)
+            .FirstRaise(),
+        nullptr);
+  }
+}
+
+TEST(Daphne400, CloseThenSendRaisesDisconnectedUntilThePeerReplies) {
+  Ran r =
+      RunTape("server=daphne-4.0.0,app=ws-close-then-send,client=ws-normal");
+  ASSERT_EQ(r.outcome.sends.size(), 4u);
+  EXPECT_FALSE(r.outcome.sends[1].raised);
+  EXPECT_STREQ(r.outcome.sends[2].error.type, "Disconnected");
+  EXPECT_FALSE(r.outcome.sends[3].raised);
+}
+
+TEST(ReferenceServers, DifferOnlyInTheStrategy) {
+  const ServerPolicy& noop = FindPreset("ref-noop")->policy;
+  for (const char* name :
+       {"ref-raise", "ref-raise-and-catch", "ref-result", "ref-future"}) {
+    const Preset* p = FindPreset(name);
+    ASSERT_NE(p, nullptr);
+    std::set<std::string> differing;
+    for (const PolicyField& f : PolicyFields()) {
+      if (f.get(p->policy) != f.get(noop)) differing.insert(f.name);
+    }
+    differing.erase("spec-version");
+    differing.erase("ws-spec-version");
+    differing.erase("own-exception");
+    EXPECT_EQ(differing, (std::set<std::string>{"send-after-close"})) << name;
+  }
+}
+
+TEST(Presets, EveryApplicableFieldHasASource) {
+  for (const Preset& p : Presets()) {
+    for (const PolicyField& f : PolicyFields()) {
+      const std::string name = f.name;
+      const bool ws_only =
+          absl::StartsWith(name, "ws-") || name == "library-errors";
+      const bool http_only =
+          name == "spec-version" || name == "close-masks-invalid" ||
+          name == "invalid-report" || name == "after-complete" ||
+          name == "complete-is-disconnect" ||
+          name == "loss-after-complete-ignored" ||
+          name == "log-incomplete-response";
+      if ((ws_only && !p.websocket) || (http_only && !p.http)) continue;
+      EXPECT_FALSE(p.Source(name).empty())
+          << p.name << " has no source for " << name;
+    }
+  }
+}
+
+TEST(Presets, DocsPresetsMdIsGeneratedFromTheDefinitions) {
+  std::ifstream in(std::string(HANGUP_SOURCE_DIR) + "/docs/presets.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), PresetsMarkdown())
+      << "docs/presets.md is stale: run build/gcc/cli/hangup list "
+         "presets-markdown > docs/presets.md";
+}
+
+}  // namespace
+}  // namespace models
