@@ -495,7 +495,7 @@ int DefaultJob(const CommonOptions& given) {
   if (o.time_seconds <= 0)
     o.time_seconds = 50;  // a safety net: the run budget ends it first
   const std::vector<models::ScenarioSpec> matrix = DefaultMatrix();
-  const int64_t runs = o.runs > 0 ? o.runs : 300;
+  const int64_t runs = o.runs > 0 ? o.runs : 1000;
   std::fprintf(stderr,
                "hangup: exploring the default matrix (%zu scenarios x %lld "
                "runs, strategy %s, seed "

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   }
   const sim::RunReport& f = *r.failure;
   std::printf("\nfailure: %s\n\ntimeline:\n%s\n", f.failure.c_str(),
-              f.timeline.c_str());
+              f.Timeline().c_str());
   const std::string token = sim::ReplayToken{canary.Name(), f.tape}.Encode();
   sim::RunReport again = sim::ReplayTape(canary, f.tape, {});
   std::printf("trace hash %s; replayed: %s\nreproduce: %s\n",

@@ -23,6 +23,8 @@ constexpr Pair kHttpPairs[] = {
     {"sse-idle", "http-fin-after-1"},
     {"check-results", "http-close-at-random"},
     {"bulk-stream", "http-slow-then-rst"},
+    {"long-poll", "http-fin-after-1"},
+    {"sse-stream", "http-fin-after-1"},
 };
 
 constexpr Pair kWsPairs[] = {
@@ -33,6 +35,10 @@ constexpr Pair kWsPairs[] = {
     {"ws-receive-after-close", "ws-close-at-random"},
     {"ws-close-then-send", "ws-normal"},
     {"ws-slow-accept", "ws-rst-before-accept"},
+    {"ws-tight-push", "ws-close-1000"},
+    {"ws-close-on-disconnect", "ws-fin"},
+    {"ws-close-on-disconnect", "ws-rst"},
+    {"ws-bulk-push", "ws-stall-then-rst"},
 };
 
 }  // namespace
@@ -59,7 +65,7 @@ std::vector<models::ScenarioSpec> DefaultMatrix() {
   out.push_back({"uvicorn-0.17.6-h11",
                  {"base-http-0.20"},
                  "cleanup-background",
-                 "http-full"});
+                 "http-fin-after-5"});
   out.push_back({"uvicorn-0.17.6-h11",
                  {"passthrough"},
                  "stream-with-listener",

@@ -73,7 +73,7 @@ void PrintRun(const models::Scenario& s, const sim::RunReport& r,
     return;
   }
   std::printf("scenario: %s\n", s.Name().c_str());
-  std::printf("timeline:\n%s\n", r.timeline.c_str());
+  std::printf("timeline:\n%s\n", r.Timeline(o.steps).c_str());
   std::printf("outcome:\n%s", models::OutcomeToText(out).c_str());
   std::printf("run: %s after %lld steps, trace hash %s\n",
               std::string(sim::RunVerdictName(r.result.verdict)).c_str(),

@@ -205,24 +205,28 @@ sim::ShrinkResult ShrinkFinding(const ScenarioSpec& spec,
 }
 
 ExploreResult Explore(const ExploreOptions& o, ExploreObserver* observer) {
-  std::vector<Unit> units;
-  for (size_t i = 0; i < o.scenarios.size(); ++i) {
-    if (o.strategy.kind == sim::StrategyKind::kDfs) {
-      units.push_back(Unit{i, 0, o.runs_per_scenario});
-      continue;
-    }
-    for (int64_t b = 0; b < o.runs_per_scenario; b += kChunkRuns) {
-      units.push_back(
-          Unit{i, b, std::min(b + kChunkRuns, o.runs_per_scenario)});
-    }
-  }
+  // Units are enumerated, not stored (a time-bounded exploration asks for
+  // 2^40 runs): unit u is chunk u / S of scenario u % S, so scenarios take
+  // turns and a stopped exploration has covered them all evenly.
+  const uint64_t scenarios = o.scenarios.size();
+  const bool dfs = o.strategy.kind == sim::StrategyKind::kDfs;
+  const uint64_t chunks =
+      dfs ? 1
+          : static_cast<uint64_t>((o.runs_per_scenario + kChunkRuns - 1) / kChunkRuns);
+  const uint64_t total_units = scenarios * chunks;
+  auto unit_at = [&](uint64_t u) {
+    const size_t scenario = static_cast<size_t>(u % scenarios);
+    if (dfs) return Unit{scenario, 0, o.runs_per_scenario};
+    const int64_t begin = static_cast<int64_t>(u / scenarios) * kChunkRuns;
+    return Unit{scenario, begin, std::min(begin + kChunkRuns, o.runs_per_scenario)};
+  };
   Shared shared(observer);
-  std::atomic<size_t> next{0};
+  std::atomic<uint64_t> next{0};
   auto worker = [&]() {
     RunChecker checker = MakeChecker(o.properties);
-    for (size_t u = next++; u < units.size(); u = next++) {
+    for (uint64_t u = next++; u < total_units; u = next++) {
       if (shared.ShouldStopNow()) return;
-      RunUnit(o, units[u], checker, shared);
+      RunUnit(o, unit_at(u), checker, shared);
     }
   };
   const int jobs = std::max(1, o.jobs);

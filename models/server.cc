@@ -197,7 +197,7 @@ SendReturn Server::Delivered(uint64_t tag, bool ok) {
   return r;
 }
 
-sim::Task<SendReturn> Server::AfterClose(const Message& message) {
+SendReturn Server::AfterClose(const Message& message) {
   if (p_.log_dropped_sends && message.type != MessageType::kWsClose) {
     Log(LogLevel::kInfo, "_granian", "ASGI transport error: SendError");
   }
@@ -208,12 +208,12 @@ sim::Task<SendReturn> Server::AfterClose(const Message& message) {
       throw py::RuntimeError(
           "ASGI flow error: Transport not initialized or closed");
     case SendAfterClose::kNoop:
-      co_return SendReturn{};
+      return SendReturn{};
     case SendAfterClose::kResult:
     case SendAfterClose::kFuture:
-      co_return Delivered(0, false);
+      return Delivered(0, false);
   }
-  co_return SendReturn{};
+  return SendReturn{};
 }
 
 void Server::StampKillClock() {

@@ -78,7 +78,9 @@ class Server : public sim::FlowListener {
   bool TransportWrite(uint32_t bytes, const wire::Unit& unit);
   static sim::Task<void> ConnectionLostSoon(Server* self);
   sim::Task<void> FlowWait();
-  sim::Task<SendReturn> AfterClose(const Message& message);
+  // What send() gives once the close is known (raises for the raising
+  // strategies). Not a coroutine: it never suspends.
+  SendReturn AfterClose(const Message& message);
   SendReturn Delivered(uint64_t tag, bool ok);
   void StartApp();
   static sim::Task<void> RunApp(Server* self);

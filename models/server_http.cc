@@ -148,7 +148,7 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
     co_return SendReturn{};
   }
   // 3. A known close returns before any order check (when it masks).
-  if (disconnected_ && p_.close_masks_invalid) co_return co_await AfterClose(m);
+  if (disconnected_ && p_.close_masks_invalid) co_return AfterClose(m);
   // 3. Order checks against the server's own response state.
   if (response_complete_) {
     if (p_.after_complete == AfterComplete::kIgnore) co_return SendReturn{};
@@ -170,7 +170,7 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
     if (m.type == MessageType::kHttpResponseBody && !m.more_body) {
       response_complete_ = true;
     }
-    co_return co_await AfterClose(m);
+    co_return AfterClose(m);
   }
   // 4. Write.
   wire::Unit unit;

@@ -284,7 +284,7 @@ sim::Task<SendReturn> Server::WsLibraryRefused(const Message& m) {
     case LibraryErrors::kSwallow:
       co_return SendReturn{};
     case LibraryErrors::kTranslate:
-      co_return co_await AfterClose(m);
+      co_return AfterClose(m);
   }
   co_return SendReturn{};
 }
@@ -302,7 +302,7 @@ sim::Task<SendReturn> Server::WsSend(Message m) {
                                         "', after sending 'websocket.close'."));
   }
   // 3. The server's own closed flag (hypercorn's closed, daphne's stamp).
-  if (p_.ws_closed_guard && disconnected_) co_return co_await AfterClose(m);
+  if (p_.ws_closed_guard && disconnected_) co_return AfterClose(m);
   if (m.type == MessageType::kWsClose) co_return co_await WsSendClose(m);
   if (ws_state_ == WsState::kConnecting) {
     if (m.type == MessageType::kWsAccept) {
@@ -353,7 +353,7 @@ sim::Task<SendReturn> Server::WsSendData(Message m) {
   const bool open = ws_state_ == WsState::kOpen;
   if (!open) co_return co_await WsLibraryRefused(m);
   if (p_.ws_library == WsLibrary::kIdeal && transport_lost_) {
-    co_return co_await AfterClose(m);
+    co_return AfterClose(m);
   }
   if (p_.ws_library == WsLibrary::kWsproto &&
       (transport_lost_ || transport_closing_)) {
@@ -414,7 +414,7 @@ sim::Task<SendReturn> Server::WsSendClose(Message m) {
     case WsLibrary::kIdeal:
       ws_app_closed_ = true;
       if (ws_state_ == WsState::kOpen) {
-        if (transport_lost_) co_return co_await AfterClose(m);
+        if (transport_lost_) co_return AfterClose(m);
         TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
         WsSetState(WsState::kLocalClosing);
       }

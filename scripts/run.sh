@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 HANGUP_CONFORMANCE=0 scripts/setup.sh
 scripts/build.sh gcc >/dev/null
-exec build/gcc/cli/kernel_demo "$@"
+exec build/gcc/cli/hangup "$@"

@@ -85,7 +85,9 @@ Executor::Executor(ChoiceSource& choices, const ExecutorOptions& options)
     : choices_(choices),
       options_(options),
       trace_(options.record_trace),
-      wants_ids_(choices.wants_task_ids()) {}
+      wants_ids_(choices.wants_task_ids()) {
+  timer_heap_.reserve(16);
+  timer_slots_.reserve(16);}
 
 Executor::~Executor() {
   shutting_down_ = true;

@@ -21,7 +21,9 @@ RunReport RunProgram(Program& program, ChoiceSource& source,
     report.result = executor.Run();
     report.failure = program.Check(executor, report.result);
     if (options.record_trace) {
-      report.timeline = executor.trace().Timeline(executor.task_names());
+      // Kept as events; the text is made only when asked for (Timeline()).
+      report.trace = std::make_shared<Trace>(std::move(executor.trace()));
+      report.task_names = executor.task_names();
     }
   }
   program.Finish();

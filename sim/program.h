@@ -17,6 +17,7 @@
 #define HANGUP_SIM_PROGRAM_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "sim/choice.h"
 #include "sim/executor.h"
+#include "sim/trace.h"
 
 namespace sim {
 
@@ -52,8 +54,15 @@ struct RunReport {
   std::string failure;        // "" when the run passed
   std::vector<uint8_t> tape;  // the run's choices, trailing zeros trimmed
   int64_t choices = 0;
-  std::string timeline;  // only when options.record_trace
+  // Only when options.record_trace: the run's trace (events and hash) and
+  // its task names; Timeline() renders them.
+  std::shared_ptr<const Trace> trace;
+  std::vector<absl::string_view> task_names;
   bool failed() const { return !failure.empty(); }
+  // The human timeline ("" when the trace was not recorded).
+  std::string Timeline(bool steps = false) const {
+    return trace ? trace->Timeline(task_names, steps) : std::string();
+  }
 };
 
 RunReport RunProgram(Program& program, ChoiceSource& source,

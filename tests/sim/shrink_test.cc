@@ -41,7 +41,7 @@ TEST(Shrink, ShrunkCanaryTapeStillFailsAndIsNoLonger) {
   ExploreResult found =
       Explore(canary, {.strategy = {.kind = StrategyKind::kRandom, .seed = 3},
                        .max_runs = 10000});
-  ASSERT_TRUE(found.failure.has_value());
+  ASSERT_TRUE(found.failure.has_value()) << "runs " << found.runs;
   const std::vector<uint8_t>& tape = found.failure->tape;
   auto fails = [&](const std::vector<uint8_t>& t) {
     return ReplayTape(canary, t, {}).failed();
