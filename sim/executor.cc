@@ -85,9 +85,7 @@ Executor::Executor(ChoiceSource& choices, const ExecutorOptions& options)
     : choices_(choices),
       options_(options),
       trace_(options.record_trace),
-      wants_ids_(choices.wants_task_ids()) {
-  timer_heap_.reserve(16);
-  timer_slots_.reserve(16);}
+      wants_ids_(choices.wants_task_ids()) {}
 
 Executor::~Executor() {
   shutting_down_ = true;
@@ -237,6 +235,10 @@ inline std::coroutine_handle<> Executor::StartStep() {
 }
 
 Executor::TimerId Executor::AddTimer(Time at, TimerFn fn, void* arg) {
+  if (timer_slots_.capacity() == 0) {  // once, not per timer
+    timer_slots_.reserve(16);
+    timer_heap_.reserve(16);
+  }
   uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
