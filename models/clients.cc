@@ -123,6 +123,38 @@ class ClientBase : public Client {
     }
   }
 
+  // Reads until `deadline` or until `stop` says a unit ends the reading
+  // (or the stream ends).
+  sim::Task<void> ReadUntil(sim::Time deadline,
+                            bool (*stop)(const wire::Unit&)) {
+    wire::Unit u;
+    for (;;) {
+      const sim::Duration left = deadline - ctx_.executor.Now();
+      if (left <= sim::Duration()) co_return;
+      bool more = false;
+      try {
+        more = co_await sim::WaitFor(ReadOne(&u), left);
+      } catch (const sim::TimeoutError&) {
+        co_return;
+      }
+      if (!more || stop(u)) co_return;
+    }
+  }
+
+  // After our close frame: waits (at most 1 s) for the server's, then
+  // closes TCP.
+  sim::Task<void> AwaitCloseReplyThenClose() {
+    co_await ReadUntil(ctx_.executor.Now() + sim::Seconds(1), &IsCloseFrame);
+    ctx_.endpoint.Close();
+  }
+
+  static bool IsCloseFrame(const wire::Unit& u) {
+    return u.frame == wire::Frame::kWsClose;
+  }
+  static bool IsFinalBody(const wire::Unit& u) {
+    return u.frame == wire::Frame::kRespBody && u.last;
+  }
+
   ClientContext& ctx_;
 };
 
@@ -133,12 +165,12 @@ class ClientBase : public Client {
 class HttpClient : public ClientBase {
  public:
   HttpClient(ClientContext& ctx, int chunks, CloseKind kind,
-             bool complete_request = true, sim::Duration stall = {})
+             bool complete_request = true, sim::Duration read_gap = {})
       : ClientBase(ctx),
         chunks_(chunks),
         kind_(kind),
         complete_request_(complete_request),
-        stall_(stall) {}
+        read_gap_(read_gap) {}
 
   sim::Task<void> Run() override {
     if (complete_request_) {
@@ -160,6 +192,8 @@ class HttpClient : public ClientBase {
         CloseNow(kind_);
         co_return;
       }
+      // A slow reader: the unread bytes fill the server's send buffer.
+      if (!read_gap_.IsZero()) co_await sim::Sleep(read_gap_);
     }
     CloseNow(kind_);
   }
@@ -168,7 +202,7 @@ class HttpClient : public ClientBase {
   int chunks_;
   CloseKind kind_;
   bool complete_request_;
-  sim::Duration stall_;
+  sim::Duration read_gap_;
 };
 
 // Reads until a delay drawn from the tape has passed, then closes with a
@@ -184,18 +218,7 @@ class HttpCloseAtRandom : public ClientBase {
     const CloseKind kind = ctx_.executor.Choose(sim::ChoiceKind::kPick, 2) == 0
                                ? CloseKind::kFin
                                : CloseKind::kRst;
-    wire::Unit u;
-    for (;;) {
-      const sim::Duration left = deadline - ctx_.executor.Now();
-      if (left <= sim::Duration()) break;
-      bool more = false;
-      try {
-        more = co_await sim::WaitFor(ReadOne(&u), left);
-      } catch (const sim::TimeoutError&) {
-        break;
-      }
-      if (!more || (u.frame == wire::Frame::kRespBody && u.last)) break;
-    }
+    co_await ReadUntil(deadline, &IsFinalBody);
     CloseNow(kind);
   }
 };
@@ -262,16 +285,7 @@ class WsClient : public ClientBase {
     const bool frame =
         kind_ == CloseKind::kCloseFrame && ctx_.outcome.client.ws_accepted;
     CloseNow(kind_, code_);
-    if (!frame) co_return;
-    // Wait (bounded) for the server's close frame, then close TCP.
-    try {
-      for (;;) {
-        const bool more = co_await sim::WaitFor(ReadOne(&u), sim::Seconds(1));
-        if (!more || u.frame == wire::Frame::kWsClose) break;
-      }
-    } catch (const sim::TimeoutError&) {
-    }
-    ctx_.endpoint.Close();
+    if (frame) co_await AwaitCloseReplyThenClose();
   }
 
  private:
@@ -295,30 +309,11 @@ class WsCloseAtRandom : public ClientBase {
     const CloseKind kind = how == 0   ? CloseKind::kCloseFrame
                            : how == 1 ? CloseKind::kFin
                                       : CloseKind::kRst;
-    wire::Unit u;
-    for (;;) {
-      const sim::Duration left = deadline - ctx_.executor.Now();
-      if (left <= sim::Duration()) break;
-      bool more = false;
-      try {
-        more = co_await sim::WaitFor(ReadOne(&u), left);
-      } catch (const sim::TimeoutError&) {
-        break;
-      }
-      if (!more || u.frame == wire::Frame::kWsClose) break;
-    }
+    co_await ReadUntil(deadline, &IsCloseFrame);
     const bool frame =
         kind == CloseKind::kCloseFrame && ctx_.outcome.client.ws_accepted;
     CloseNow(kind, 1000);
-    if (!frame) co_return;
-    try {
-      for (;;) {
-        const bool more = co_await sim::WaitFor(ReadOne(&u), sim::Seconds(1));
-        if (!more || u.frame == wire::Frame::kWsClose) break;
-      }
-    } catch (const sim::TimeoutError&) {
-    }
-    ctx_.endpoint.Close();
+    if (frame) co_await AwaitCloseReplyThenClose();
   }
 };
 

@@ -734,7 +734,8 @@ std::vector<Preset> MakePresets() {
   return p;
 }
 
-// Fields that apply to one protocol only.
+}  // namespace
+
 bool FieldApplies(absl::string_view field, const Preset& p) {
   const bool ws_only =
       absl::StartsWith(field, "ws-") || field == "library-errors";
@@ -748,8 +749,6 @@ bool FieldApplies(absl::string_view field, const Preset& p) {
   if (http_only) return p.http;
   return true;
 }
-
-}  // namespace
 
 std::string Preset::Source(absl::string_view field) const {
   auto it = sources.find(std::string(field));

@@ -274,15 +274,7 @@ TEST(Presets, EveryApplicableFieldHasASource) {
   for (const Preset& p : Presets()) {
     for (const PolicyField& f : PolicyFields()) {
       const std::string name = f.name;
-      const bool ws_only =
-          absl::StartsWith(name, "ws-") || name == "library-errors";
-      const bool http_only =
-          name == "spec-version" || name == "close-masks-invalid" ||
-          name == "invalid-report" || name == "after-complete" ||
-          name == "complete-is-disconnect" ||
-          name == "loss-after-complete-ignored" ||
-          name == "log-incomplete-response";
-      if ((ws_only && !p.websocket) || (http_only && !p.http)) continue;
+      if (!FieldApplies(name, p)) continue;
       EXPECT_FALSE(p.Source(name).empty())
           << p.name << " has no source for " << name;
     }
