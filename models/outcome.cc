@@ -150,6 +150,7 @@ std::string OutcomeToJson(const Outcome& o) {
       {"receives", std::move(receives)},
       {"receive_pending_at_end", o.receive_pending},
       {"send_pending_at_end", o.send_pending},
+      {"write_pauses", o.write_pauses},
       {"app_end", std::move(app_end)},
       {"logs", std::move(logs)},
       {"client", std::move(client)},

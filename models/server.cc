@@ -97,6 +97,7 @@ void Server::FailPendingFutures() {
 }
 
 void Server::OnPauseWriting() {
+  ++out_.write_pauses;
   write_paused_ = true;
   writable_.Clear();
   ex_.Record(kEvFlow, 1, 0, [] { return std::string("pause_writing"); });

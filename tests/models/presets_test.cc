@@ -99,7 +99,9 @@ TEST(Uvicorn0176Wsproto, APausedSendIsNeverReleasedByConnectionLoss) {
   // uvicorn's HTTP flow control does release it.
   Ran http = RunTape(
       "server=uvicorn-0.17.6-h11,app=bulk-stream,client=http-slow-then-rst");
+  EXPECT_GT(http.outcome.write_pauses, 0);  // a send did wait
   EXPECT_FALSE(http.outcome.send_pending);
+  EXPECT_GT(r.outcome.write_pauses, 0);
 }
 
 TEST(Uvicorn, SecondResponseStartAfterCompletionRaisesUnexpectedASGIMessage) {
