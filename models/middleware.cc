@@ -87,8 +87,10 @@ class BaseHttp : public App {
     std::optional<Message> first = co_await Pull(&st);
     std::exception_ptr failure;
     if (!first || first->type != MessageType::kHttpResponseStart) {
-      failure =
-          std::make_exception_ptr(py::RuntimeError("No response returned."));
+      // call_next: EndOfStream re-raises the app's exception, if any.
+      failure = st.app_exc ? st.app_exc
+                           : std::make_exception_ptr(
+                                 py::RuntimeError("No response returned."));
     } else {
       // StreamingResponse(content=body_stream()) on the real channel.
       sim::TaskGroup response(ctx_.executor);

@@ -124,7 +124,11 @@ void CheckForeignException(const Outcome& o,
 void CheckSpecVersion(const Outcome& o, std::vector<Violation>& out) {
   const int version = o.scope.EffectiveSpecVersion();
   for (const SendRecord& s : o.sends) {
-    if (!s.after_server_notice) continue;
+    // A send interrupted by cancellation says nothing about the server.
+    if (!s.after_server_notice ||
+        absl::string_view(s.error.type) == "CancelledError") {
+      continue;
+    }
     if (version >= 24 && !(s.raised && s.error.IsA("OSError"))) {
       Add(out, "spec-version", s.raised ? s.error.type : "returned",
           absl::StrCat(
