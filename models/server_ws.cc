@@ -312,9 +312,9 @@ sim::Task<SendReturn> Server::WsSend(Message m) {
         // connection there; the app's accept just returns.
         co_return SendReturn{};
       }
-      const bool ok = TransportWrite(kHandshakeBytes,
-                                     {wire::Frame::kWsAccept, 101, 0, false});
-      co_return Delivered(0, ok);
+      const wire::Unit unit{wire::Frame::kWsAccept, 101, 0, false};
+      const bool ok = TransportWrite(kHandshakeBytes, unit);
+      co_return Delivered(wire::Encode(unit), ok);
     }
     if (p_.invalid_report == InvalidReport::kDaphne) {
       throw py::ValueError(

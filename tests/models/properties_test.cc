@@ -38,6 +38,26 @@ TEST(Properties, PhantomDeliveryCatchesSendResultButNotTheFuture) {
   }
 }
 
+TEST(Properties, PhantomDeliveryNamesTheFrameTheClientNeverRead) {
+  // The client reads the accept and one frame, then stalls and resets: the
+  // claim that fails is the second frame's, not the accept's.
+  const std::string stalled = ",app=ws-bulk-push,client=ws-stall-then-rst";
+  auto r = RunTape("server=ref-result" + stalled);
+  ASSERT_TRUE(r.Violates("phantom-delivery", "result"));
+  for (const Violation& v : r.violations) {
+    if (v.property != "phantom-delivery") continue;
+    EXPECT_NE(v.detail.find("websocket.send seq=1"), std::string::npos)
+        << v.detail;
+  }
+  // A future resolves only when the client consumes the frame, the accept
+  // included.
+  auto f = RunTape("server=ref-future" + stalled);
+  EXPECT_FALSE(f.Violates("phantom-delivery"));
+  ASSERT_FALSE(f.outcome.sends.empty());
+  EXPECT_TRUE(f.outcome.sends[0].future_resolved);
+  EXPECT_TRUE(f.outcome.sends[0].claimed_delivered);
+}
+
 TEST(Properties, SpecVersionCatchesARaisingServerThatAdvertises23) {
   auto r =
       RunTape("server=uvicorn-0.28.0,app=catch-all,client=http-fin-after-1");
