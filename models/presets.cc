@@ -25,10 +25,25 @@ class Builder {
     preset_.http = http;
     preset_.websocket = websocket;
   }
+  // A later version of `base`: its policy and sources, under a new name.
+  Builder(Preset base, std::string name, std::string description)
+      : preset_(std::move(base)) {
+    preset_.name = std::move(name);
+    preset_.description = std::move(description);
+  }
   Builder& Set(const char* field, const char* value, std::string source) {
     const absl::Status s = SetPolicyField(preset_.policy, field, value);
     SIM_CHECK(s.ok()) << "preset " << preset_.name << ": " << s.message();
     preset_.sources[field] = std::move(source);
+    return *this;
+  }
+  // Rewrites every source carried over from a base version (its tag, the
+  // observation marks that do not carry over).
+  Builder& RewriteSources(
+      std::initializer_list<std::pair<absl::string_view, absl::string_view>>
+          replacements) {
+    for (auto& [field, source] : preset_.sources)
+      source = absl::StrReplaceAll(source, replacements);
     return *this;
   }
   Builder& Alternative() {
@@ -112,25 +127,17 @@ Preset UvicornHttp(const char* name, const char* version,
                    const char* send_after_close, const char* own_exception,
                    std::string send_source, std::string own_source,
                    std::string description) {
-  Preset p = Uvicorn0176Http(name, "h11_impl.py", "≈L412-413", "≈L88-110",
-                             "≈L485-509");
-  p.description = std::move(description);
-  const std::string v(version);
-  for (auto& [field, source] : p.sources) {
-    source = absl::StrReplaceAll(
-        source, {{"@0.17.6", absl::StrCat("@", v)},
-                 {" [P: 20/20 sends after FIN or RST returned]", ""},
-                 {" [P: within 1 ms]", ""},
-                 {" [P: 3/3]", ""}});
-  }
-  absl::Status s =
-      SetPolicyField(p.policy, "send-after-close", send_after_close);
-  SIM_CHECK(s.ok()) << s.message();
-  p.sources["send-after-close"] = std::move(send_source);
-  s = SetPolicyField(p.policy, "own-exception", own_exception);
-  SIM_CHECK(s.ok()) << s.message();
-  p.sources["own-exception"] = std::move(own_source);
-  return p;
+  const std::string tag = absl::StrCat("@", version);
+  return Builder(Uvicorn0176Http(name, "h11_impl.py", "≈L412-413", "≈L88-110",
+                                 "≈L485-509"),
+                 name, std::move(description))
+      .RewriteSources({{"@0.17.6", tag},
+                       {" [P: 20/20 sends after FIN or RST returned]", ""},
+                       {" [P: within 1 ms]", ""},
+                       {" [P: 3/3]", ""}})
+      .Set("send-after-close", send_after_close, std::move(send_source))
+      .Set("own-exception", own_exception, std::move(own_source))
+      .Build();
 }
 
 Preset Uvicorn0176Websockets() {
@@ -288,40 +295,28 @@ Preset UvicornCurrentSansio() {
 
 Preset UvicornCurrentWsproto() {
   const std::string f = "wsproto_impl.py@d26c85c (0.51)";
-  Preset p = Uvicorn0176Wsproto();
-  p.name = "uvicorn-0.51-wsproto";
-  p.description =
-      "uvicorn 0.51 (current), WebSocket with wsproto (--ws wsproto)";
-  auto set = [&p](const char* field, const char* value, std::string source) {
-    const absl::Status s = SetPolicyField(p.policy, field, value);
-    SIM_CHECK(s.ok()) << s.message();
-    p.sources[field] = std::move(source);
-  };
-  set("ws-spec-version", "2.4",
-      std::string(kRefWs) + " (uvicorn >= 0.27 advertises 2.4 for WebSocket)");
-  set("transport", "asyncio",
-      "asyncio loop (writes skipped when closing, " + f + " ≈L427)");
-  set("send-after-close", "raise",
-      "LocalProtocolError -> ClientDisconnected (" + f + " ≈L444-445)");
-  set("library-errors", "translate", f + " ≈L444-445");
-  set("flow-release", "not-released",
-      "`writable` cleared in pause_writing, not set in connection_lost (" + f +
-          " ≈L183-193), ref property 5 [C]");
-  set("ws-code-fin", "peer",
-      "always queued on connection_lost since 0.20.0 (encode/uvicorn#996) (" +
-          f + " ≈L137-149)");
-  set("ws-code-rst", "peer", f + " ≈L137-149");
-  set("own-exception", "silent-exact",
-      "run_asgi swallows ClientDisconnected (uvicorn >= 0.27)");
-  for (const char* field :
-       {"delivery", "fin", "ws-library", "ws-own-close-queues-disconnect",
-        "ws-code-close-frame", "ws-closed-guard", "ws-receive-marks-closed",
-        "ws-close-twice-raises", "ws-on-app-exit", "error-log", "kill-after",
-        "log-dropped-sends"}) {
-    p.sources[field] =
-        absl::StrReplaceAll(p.sources[field], {{"@0.17.6", "@d26c85c"}});
-  }
-  return p;
+  return Builder(Uvicorn0176Wsproto(), "uvicorn-0.51-wsproto",
+                 "uvicorn 0.51 (current), WebSocket with wsproto (--ws wsproto)")
+      .RewriteSources({{"@0.17.6", "@d26c85c"}})
+      .Set("ws-spec-version", "2.4",
+           std::string(kRefWs) +
+               " (uvicorn >= 0.27 advertises 2.4 for WebSocket)")
+      .Set("transport", "asyncio",
+           "asyncio loop (writes skipped when closing, " + f + " ≈L427)")
+      .Set("send-after-close", "raise",
+           "LocalProtocolError -> ClientDisconnected (" + f + " ≈L444-445)")
+      .Set("library-errors", "translate", f + " ≈L444-445")
+      .Set("flow-release", "not-released",
+           "`writable` cleared in pause_writing, not set in connection_lost (" +
+               f + " ≈L183-193), ref property 5 [C]")
+      .Set("ws-code-fin", "peer",
+           "always queued on connection_lost since 0.20.0 "
+           "(encode/uvicorn#996) (" +
+               f + " ≈L137-149)")
+      .Set("ws-code-rst", "peer", f + " ≈L137-149")
+      .Set("own-exception", "silent-exact",
+           "run_asgi swallows ClientDisconnected (uvicorn >= 0.27)")
+      .Build();
 }
 
 Preset Hypercorn0132() {
@@ -400,34 +395,27 @@ Preset Hypercorn0132() {
 }
 
 Preset Hypercorn0180() {
-  Preset p = Hypercorn0132();
-  p.name = "hypercorn-0.18.0";
-  p.description =
-      "hypercorn 0.18.0 (current), HTTP/1.1 with h11, WebSocket with wsproto";
-  auto set = [&p](const char* field, const char* value, std::string source) {
-    const absl::Status s = SetPolicyField(p.policy, field, value);
-    SIM_CHECK(s.ok()) << s.message();
-    p.sources[field] = std::move(source);
-  };
-  for (auto& [field, source] : p.sources) {
-    source = absl::StrReplaceAll(source, {{"@0.13.2", "@0.18.0"},
-                                          {" [P]", ""},
-                                          {" [P: blocked x3]", ""},
-                                          {" [P: running]", ""}});
-  }
-  set("fin", "connection-lost",
-      "Closed is sent on the reading end too (commit 8a3e512, 0.14.4; "
-      "pgjones/hypercorn#50)");
-  set("ws-code-fin", "1006",
-      "fixed with the FIN (8a3e512): StreamClosed -> 1006");
-  set("close-masks-invalid", "no",
-      "app_send no longer checks closed; the state machine is independent of "
-      "it (" +
-          std::string(kRef) + " hypercorn 0.18.0 row)");
-  set("library-errors", "swallow",
-      "LocalProtocolError swallowed by _send_wsproto_event since 0.16.0 "
-      "(0bb4fb9, pgjones/hypercorn#177)");
-  return p;
+  return Builder(
+             Hypercorn0132(), "hypercorn-0.18.0",
+             "hypercorn 0.18.0 (current), HTTP/1.1 with h11, WebSocket with "
+             "wsproto")
+      .RewriteSources({{"@0.13.2", "@0.18.0"},
+                       {" [P]", ""},
+                       {" [P: blocked x3]", ""},
+                       {" [P: running]", ""}})
+      .Set("fin", "connection-lost",
+           "Closed is sent on the reading end too (commit 8a3e512, 0.14.4; "
+           "pgjones/hypercorn#50)")
+      .Set("ws-code-fin", "1006",
+           "fixed with the FIN (8a3e512): StreamClosed -> 1006")
+      .Set("close-masks-invalid", "no",
+           "app_send no longer checks closed; the state machine is independent "
+           "of it (" +
+               std::string(kRef) + " hypercorn 0.18.0 row)")
+      .Set("library-errors", "swallow",
+           "LocalProtocolError swallowed by _send_wsproto_event since 0.16.0 "
+           "(0bb4fb9, pgjones/hypercorn#177)")
+      .Build();
 }
 
 Preset Daphne400() {
