@@ -49,6 +49,15 @@ enum class WsState : uint8_t {
 };
 absl::string_view WsStateName(WsState state);
 
+// Why the server learnt that the client is gone (the kEvNotice event's a).
+enum class NoticeCause : uint8_t {
+  kFin = 0,
+  kRst = 1,
+  kCloseFrame = 2,
+  kWriteFailed = 3,
+  kFinIgnored = 9,  // the read loop ended without telling the protocol
+};
+
 class Server : public sim::FlowListener {
  public:
   Server(sim::Executor& executor, sim::Endpoint& endpoint,
@@ -70,18 +79,31 @@ class Server : public sim::FlowListener {
 
   // --- common (server.cc) ---
   void Log(LogLevel level, const char* logger, std::string text);
-  void NoteServerNoticed(int cause);
+  // Records the first time the server learns the client is gone.
+  void NoteServerNoticed(NoticeCause cause);
+  // The transport reader's end: an RST or a FIN becomes connection_lost, or
+  // (a FIN the protocol ignores, when `fin_ignorable`) just ends the loop.
+  // Returns false for a data segment.
+  bool ReaderSawClose(const sim::Segment& segment, bool fin_ignorable);
+  void ConnectionLost(bool clean);
+  // A message for receive(): queued (Delivery::kOnce) or kept for the
+  // repeating receive loop.
+  void Enqueue(const Message& message);
   // The connection is gone: every pending send future resolves to false.
   void FailPendingFutures();
   // Writes a unit to the socket as this server's transport does. Returns
-  // false when nothing reached the socket (dropped or failed).
-  bool TransportWrite(uint32_t bytes, const wire::Unit& unit);
+  // its wire tag, or 0 when nothing reached the socket (dropped or failed).
+  uint64_t TransportWrite(uint32_t bytes, const wire::Unit& unit);
+  // The server closes its side (transport.close()).
+  void CloseTransport();
   static sim::Task<void> ConnectionLostSoon(Server* self);
   sim::Task<void> FlowWait();
   // What send() gives once the close is known (raises for the raising
   // strategies). Not a coroutine: it never suspends.
   SendReturn AfterClose(const Message& message);
-  SendReturn Delivered(uint64_t tag, bool ok);
+  // What send() gives after a write: `tag` is TransportWrite's (0: the
+  // bytes went nowhere).
+  SendReturn Delivered(uint64_t tag);
   void StartApp();
   static sim::Task<void> RunApp(Server* self);
   static sim::Task<void> Watchdog(Server* self);
@@ -103,6 +125,11 @@ class Server : public sim::FlowListener {
   static sim::Task<void> WsReader(Server* self);
   void WsSetState(WsState state);
   void WsPeerCloseFrame(int32_t code);
+  void WsWriteCloseFrame(int32_t code);
+  // The code a disconnect reports: the peer's close frame's, else 1006.
+  int32_t WsPeerCode() const {
+    return ws_close_code_ != kNoCode ? ws_close_code_ : 1006;
+  }
   static sim::Task<void> WsOnCloseSoon(Server* self, int32_t code);
   void WsConnectionLost(bool clean);
   void WsQueueDisconnect(int32_t code, WsCode how);
@@ -129,13 +156,10 @@ class Server : public sim::FlowListener {
   bool transport_closing_ = false;  // the server closed it
   bool lost_soon_pending_ = false;
   int dropped_writes_ = 0;
-  bool write_paused_ = false;
   sim::Event writable_;
 
   // App.
-  bool app_started_ = false;
-  bool app_done_ = false;
-  sim::JoinHandle<void> app_task_;
+  sim::JoinHandle<void> app_task_;  // valid once started
   sim::Time kill_stamp_ = sim::Time::Infinite();
 
   // Receive side.
@@ -156,8 +180,8 @@ class Server : public sim::FlowListener {
   sim::Event ws_closed_event_;       // the library reached kClosed
   bool ws_app_closed_ = false;       // the app sent websocket.close (or the
                                      // server marked it so)
-  int32_t ws_close_code_ = kNoCode;  // the peer's close frame code
-  bool ws_close_frame_received_ = false;
+  int32_t ws_close_code_ = kNoCode;  // the peer's close frame code (1005
+                                     // for none), kNoCode before one came
   bool ws_on_close_done_ = false;
   sim::JoinHandle<void> ws_close_timeout_;
 

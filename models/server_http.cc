@@ -18,22 +18,8 @@ Message Disconnect() { return Message::Of(MessageType::kHttpDisconnect); }
 sim::Task<void> Server::HttpReader(Server* self) {
   for (;;) {
     const sim::Segment s = co_await self->ep_.Read();
-    if (s.kind == sim::Segment::Kind::kRst) {
-      self->HttpConnectionLost(/*clean=*/false);
-      co_return;
-    }
-    if (s.kind == sim::Segment::Kind::kFin) {
-      if (self->p_.fin == FinHandling::kIgnored && self->request_complete_) {
-        // h11 yields ConnectionClosed and the read loop just ends: nothing
-        // reaches the stream (hypercorn 0.13.2).
-        self->ex_.Record(kEvNotice, 9, 0, [] {
-          return std::string("FIN read, ignored: the read loop ends");
-        });
-        co_return;
-      }
-      self->HttpConnectionLost(/*clean=*/true);
-      co_return;
-    }
+    // A FIN is ignorable only once the request is complete.
+    if (self->ReaderSawClose(s, self->request_complete_)) co_return;
     const wire::Unit u = wire::Decode(s.tag);
     if (u.frame != wire::Frame::kReqHead && u.frame != wire::Frame::kReqBody) {
       continue;
@@ -45,12 +31,7 @@ sim::Task<void> Server::HttpReader(Server* self) {
     if (u.last) self->request_complete_ = true;
     if (u.frame == wire::Frame::kReqHead) self->StartApp();
     if (u.frame == wire::Frame::kReqHead && !u.last) continue;
-    if (self->p_.delivery == Delivery::kRepeat) {
-      self->body_.push_back(m);
-      self->message_event_.Set();
-    } else {
-      self->queue_.Put(m);
-    }
+    self->Enqueue(m);
   }
 }
 
@@ -68,7 +49,7 @@ void Server::HttpConnectionLost(bool clean) {
   if (transport_lost_ && disconnected_) return;
   transport_lost_ = true;
   FailPendingFutures();
-  NoteServerNoticed(clean ? 0 : 1);
+  NoteServerNoticed(clean ? NoticeCause::kFin : NoticeCause::kRst);
   if (!(p_.loss_after_complete_ignored && response_complete_)) {
     HttpMarkDisconnected();
   }
@@ -138,7 +119,7 @@ void Server::HttpInvalid(const Message& m) {
 
 sim::Task<SendReturn> Server::HttpSend(Message m) {
   // 1. Flow control: a paused transport makes send() wait in drain().
-  if (p_.flow_release != FlowRelease::kNoBackpressure && write_paused_ &&
+  if (p_.flow_release != FlowRelease::kNoBackpressure && ep_.write_paused() &&
       !disconnected_) {
     co_await FlowWait();
   }
@@ -149,9 +130,8 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
   }
   // 3. A known close returns before any order check (when it masks).
   if (disconnected_ && p_.close_masks_invalid) co_return AfterClose(m);
-  // 3. Order checks against the server's own response state.
+  // 4. Order checks against the server's own response state.
   if (response_complete_) {
-    if (p_.after_complete == AfterComplete::kIgnore) co_return SendReturn{};
     if (p_.invalid_report == InvalidReport::kGranian) {
       throw py::RuntimeError("ASGI flow error: Response already finished");
     }
@@ -172,7 +152,7 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
     }
     co_return AfterClose(m);
   }
-  // 4. Write.
+  // 5. Write.
   wire::Unit unit;
   uint32_t bytes = kHeadBytes;
   if (m.type == MessageType::kHttpResponseStart) {
@@ -182,11 +162,11 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
     unit = {wire::Frame::kRespBody, -1, m.seq, !m.more_body};
     bytes = m.bytes;
   }
-  const bool ok = TransportWrite(bytes, unit);
-  if (!ok && p_.transport == TransportKind::kStreams && !disconnected_) {
+  const uint64_t tag = TransportWrite(bytes, unit);
+  if (tag == 0 && p_.transport == TransportKind::kStreams && !disconnected_) {
     // hypercorn: drain() raised ConnectionError; protocol_send turns it into
     // a Closed event, which closes the stream and queues the disconnect.
-    NoteServerNoticed(3);
+    NoteServerNoticed(NoticeCause::kWriteFailed);
     HttpConnectionLost(/*clean=*/false);
   }
   if (m.type == MessageType::kHttpResponseBody && !m.more_body) {
@@ -198,7 +178,7 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
     }
     if (p_.complete_stamps_kill_clock) StampKillClock();
   }
-  co_return Delivered(wire::Encode(unit), ok);
+  co_return Delivered(tag);
 }
 
 void Server::HttpAfterApp() {
@@ -215,8 +195,7 @@ void Server::HttpAfterApp() {
   // An unfinished response ends the connection (uvicorn closes the
   // transport, hypercorn closes the stream); the client sees EOF.
   if (!response_complete_ && !transport_lost_ && !transport_closing_) {
-    transport_closing_ = true;
-    ep_.Close();
+    CloseTransport();
   }
 }
 

@@ -32,8 +32,7 @@ void Server::WsSetState(WsState state) {
   if (state == WsState::kClosed) {
     ws_closed_event_.Set();
     message_event_.Set();  // a waiting recv() raises now
-    if (ws_close_timeout_.valid() && !ws_close_timeout_.done())
-      ws_close_timeout_.Cancel();
+    if (ws_close_timeout_.valid()) ws_close_timeout_.Cancel();
   }
 }
 
@@ -55,40 +54,18 @@ void Server::WsQueueDisconnect(int32_t code, WsCode how) {
 sim::Task<void> Server::WsReader(Server* self) {
   for (;;) {
     const sim::Segment s = co_await self->ep_.Read();
-    if (s.kind == sim::Segment::Kind::kRst) {
-      self->WsConnectionLost(/*clean=*/false);
-      co_return;
-    }
-    if (s.kind == sim::Segment::Kind::kFin) {
-      if (self->p_.fin == FinHandling::kIgnored) {
-        self->ex_.Record(kEvNotice, 9, 0, [] {
-          return std::string("FIN read, ignored: the read loop ends");
-        });
-        co_return;
-      }
-      self->WsConnectionLost(/*clean=*/true);
-      co_return;
-    }
+    if (self->ReaderSawClose(s, /*fin_ignorable=*/true)) co_return;
     const wire::Unit u = wire::Decode(s.tag);
     switch (u.frame) {
       case wire::Frame::kWsUpgrade:
-        if (self->p_.delivery == Delivery::kOnce) {
-          self->queue_.Put(Message::Of(MessageType::kWsConnect));
-        } else {
-          self->body_.push_back(Message::Of(MessageType::kWsConnect));
-        }
+        self->Enqueue(Message::Of(MessageType::kWsConnect));
         self->StartApp();
         break;
       case wire::Frame::kWsData: {
         Message m = Message::Of(MessageType::kWsReceive);
         m.seq = u.seq;
         m.bytes = s.bytes;
-        if (self->p_.delivery == Delivery::kOnce) {
-          self->queue_.Put(m);
-        } else {
-          self->body_.push_back(m);
-          self->message_event_.Set();
-        }
+        self->Enqueue(m);
         break;
       }
       case wire::Frame::kWsClose:
@@ -104,16 +81,19 @@ sim::Task<void> Server::WsReader(Server* self) {
   }
 }
 
+void Server::WsWriteCloseFrame(int32_t code) {
+  TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+}
+
 void Server::WsPeerCloseFrame(int32_t code) {
-  ws_close_frame_received_ = true;
   ws_close_code_ = code == kNoCode ? 1005 : code;
-  NoteServerNoticed(2);
+  NoteServerNoticed(NoticeCause::kCloseFrame);
   const bool we_closed_first = ws_state_ == WsState::kLocalClosing;
   switch (p_.ws_library) {
     case WsLibrary::kWebsockets:
       // Echo, then wait for TCP to close (websockets' close_connection).
       if (!we_closed_first)
-        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+        WsWriteCloseFrame(code);
       WsSetState(WsState::kClosing);
       ArmCloseTimeout(kWebsocketsCloseTimeout);
       return;
@@ -122,42 +102,33 @@ void Server::WsPeerCloseFrame(int32_t code) {
       // disconnect, close the transport.
       if (!we_closed_first) {
         WsSetState(WsState::kRemoteClosing);
-        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+        WsWriteCloseFrame(code);
       }
       WsSetState(WsState::kClosed);
       WsQueueDisconnect(ws_close_code_, p_.ws_code_on_close_frame);
       disconnected_ = true;
-      transport_closing_ = true;
-      ep_.Close();
+      CloseTransport();
       return;
     case WsLibrary::kAutobahn:
       // onCloseFrame: reply 1000, dropConnection() sets CLOSED at once; the
       // TCP close and onClose come one loop turn later.
-      if (!we_closed_first) {
-        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, 1000, 0, true});
-      }
+      if (!we_closed_first) WsWriteCloseFrame(1000);
       WsSetState(WsState::kClosed);
       transport_closing_ = true;
       ex_.Spawn(WsOnCloseSoon(this, ws_close_code_), "connectionLost");
       return;
     case WsLibrary::kSansio:
-      if (!we_closed_first) {
-        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
-      }
+      if (!we_closed_first) WsWriteCloseFrame(code);
       WsSetState(WsState::kClosing);
       WsQueueDisconnect(ws_close_code_, p_.ws_code_on_close_frame);
-      transport_closing_ = true;
-      ep_.Close();
+      CloseTransport();
       return;
     case WsLibrary::kIdeal:
-      if (!we_closed_first) {
-        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
-      }
+      if (!we_closed_first) WsWriteCloseFrame(code);
       WsSetState(WsState::kClosed);
       disconnected_ = true;
       WsQueueDisconnect(ws_close_code_, p_.ws_code_on_close_frame);
-      transport_closing_ = true;
-      ep_.Close();
+      CloseTransport();
       return;
   }
 }
@@ -187,7 +158,7 @@ void Server::WsConnectionLost(bool clean) {
   const bool first = !transport_lost_ || !disconnected_;
   transport_lost_ = true;
   FailPendingFutures();
-  NoteServerNoticed(clean ? 0 : 1);
+  NoteServerNoticed(clean ? NoticeCause::kFin : NoticeCause::kRst);
   if (p_.flow_release == FlowRelease::kReleased) writable_.Set();
   if (!first && ws_state_ == WsState::kClosed) return;
   const WsCode how = clean ? p_.ws_code_on_fin : p_.ws_code_on_rst;
@@ -207,9 +178,9 @@ void Server::WsConnectionLost(bool clean) {
         ws_on_close_done_ = true;
         disconnected_ = true;
         StampKillClock();
-        WsQueueDisconnect(
-            ws_close_frame_received_ ? ws_close_code_ : 1006,
-            ws_close_frame_received_ ? p_.ws_code_on_close_frame : how);
+        WsQueueDisconnect(WsPeerCode(), ws_close_code_ != kNoCode
+                                            ? p_.ws_code_on_close_frame
+                                            : how);
       }
       break;
     case WsLibrary::kIdeal:
@@ -226,7 +197,7 @@ sim::Task<Message> Server::WsReceive() {
   // websockets' recv(): queued messages first; raises once CLOSED, which
   // uvicorn turns into a disconnect and its closed_event.
   if (p_.ws_receive_marks_closed && ws_app_closed_) {
-    co_return WsDisconnect(ws_close_frame_received_ ? ws_close_code_ : 1006);
+    co_return WsDisconnect(WsPeerCode());
   }
   while (body_.empty() && ws_state_ != WsState::kClosed) {
     message_event_.Clear();
@@ -238,22 +209,20 @@ sim::Task<Message> Server::WsReceive() {
     co_return m;
   }
   if (p_.ws_receive_marks_closed) ws_app_closed_ = true;
-  co_return WsDisconnect(ws_close_frame_received_ ? ws_close_code_ : 1006);
+  co_return WsDisconnect(WsPeerCode());
 }
 
 void Server::WsThrowLibraryError(const Message& m) {
   switch (p_.ws_library) {
     case WsLibrary::kWebsockets: {
-      const bool received_ok =
-          ws_close_frame_received_ &&
-          (ws_close_code_ == 1000 || ws_close_code_ == 1001);
+      const bool received_ok = ws_close_code_ == 1000 || ws_close_code_ == 1001;
       if (received_ok) {
         throw py::ConnectionClosedOK(absl::StrCat("received ", ws_close_code_,
                                                   " (OK); then sent ",
                                                   ws_close_code_, " (OK)"));
       }
       throw py::ConnectionClosedError(
-          ws_close_frame_received_
+          ws_close_code_ != kNoCode
               ? absl::StrCat("received ", ws_close_code_, "; then sent ",
                              ws_close_code_)
               : "no close frame received or sent");
@@ -291,11 +260,11 @@ sim::Task<SendReturn> Server::WsLibraryRefused(const Message& m) {
 
 sim::Task<SendReturn> Server::WsSend(Message m) {
   // 1. Flow control (wsproto waits on `writable` for every message).
-  if (p_.flow_release != FlowRelease::kNoBackpressure && write_paused_ &&
+  if (p_.flow_release != FlowRelease::kNoBackpressure && ep_.write_paused() &&
       (p_.flow_release == FlowRelease::kNotReleased || !disconnected_)) {
     co_await FlowWait();
   }
-  const std::string type(MessageTypeName(m.type));
+  const absl::string_view type = MessageTypeName(m.type);
   // 2. The app closed (or the server decided it did): uvicorn raises.
   if (ws_app_closed_ && p_.ws_close_twice_raises) {
     throw py::RuntimeError(absl::StrCat("Unexpected ASGI message '", type,
@@ -313,8 +282,7 @@ sim::Task<SendReturn> Server::WsSend(Message m) {
         co_return SendReturn{};
       }
       const wire::Unit unit{wire::Frame::kWsAccept, 101, 0, false};
-      const bool ok = TransportWrite(kHandshakeBytes, unit);
-      co_return Delivered(wire::Encode(unit), ok);
+      co_return Delivered(TransportWrite(kHandshakeBytes, unit));
     }
     if (p_.invalid_report == InvalidReport::kDaphne) {
       throw py::ValueError(
@@ -357,11 +325,10 @@ sim::Task<SendReturn> Server::WsSendData(Message m) {
   }
   if (p_.ws_library == WsLibrary::kWsproto &&
       (transport_lost_ || transport_closing_)) {
-    co_return Delivered(0, false);  // `if not transport.is_closing()`: dropped
+    co_return Delivered(0);  // `if not transport.is_closing()`: dropped
   }
   const wire::Unit unit{wire::Frame::kWsData, -1, m.seq, false};
-  const bool ok = TransportWrite(m.bytes, unit);
-  co_return Delivered(wire::Encode(unit), ok);
+  co_return Delivered(TransportWrite(m.bytes, unit));
 }
 
 sim::Task<SendReturn> Server::WsSendClose(Message m) {
@@ -377,7 +344,7 @@ sim::Task<SendReturn> Server::WsSendClose(Message m) {
     case WsLibrary::kWebsockets:
       // close(): send the frame, wait for the handshake and TCP close.
       if (ws_state_ == WsState::kOpen) {
-        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+        WsWriteCloseFrame(code);
         WsSetState(WsState::kLocalClosing);
         ArmCloseTimeout(kWebsocketsCloseTimeout);
       }
@@ -399,13 +366,13 @@ sim::Task<SendReturn> Server::WsSendClose(Message m) {
         co_return co_await WsLibraryRefused(m);
       }
       if (!transport_lost_ && !transport_closing_) {
-        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+        WsWriteCloseFrame(code);
       }
       co_return SendReturn{};
     case WsLibrary::kAutobahn:
       ws_app_closed_ = true;
       if (ws_state_ == WsState::kOpen) {
-        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+        WsWriteCloseFrame(code);
         WsSetState(WsState::kLocalClosing);
         ArmCloseTimeout(kAutobahnCloseTimeout);
       }
@@ -415,7 +382,7 @@ sim::Task<SendReturn> Server::WsSendClose(Message m) {
       ws_app_closed_ = true;
       if (ws_state_ == WsState::kOpen) {
         if (transport_lost_) co_return AfterClose(m);
-        TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+        WsWriteCloseFrame(code);
         WsSetState(WsState::kLocalClosing);
       }
       co_return SendReturn{};  // a second close is a no-op
@@ -427,14 +394,12 @@ void Server::WsAfterApp() {
   if (ws_state_ == WsState::kConnecting) {
     // No handshake: a 500 (uvicorn logs it).
     TransportWrite(kHandshakeBytes, {wire::Frame::kWsReject, 500, 0, true});
-    transport_closing_ = true;
-    ep_.Close();
+    CloseTransport();
     return;
   }
   if (ws_state_ != WsState::kOpen || transport_lost_) return;
   if (out_.app_end == AppEnd::kRaised) {
-    transport_closing_ = true;
-    ep_.Close();
+    CloseTransport();
     return;
   }
   switch (p_.ws_on_app_exit) {
@@ -444,7 +409,7 @@ void Server::WsAfterApp() {
     case WsOnAppExit::kClose1006: {
       const int32_t code =
           p_.ws_on_app_exit == WsOnAppExit::kClose1000 ? 1000 : 1006;
-      TransportWrite(kCloseBytes, {wire::Frame::kWsClose, code, 0, true});
+      WsWriteCloseFrame(code);
       WsSetState(WsState::kLocalClosing);
       return;
     }

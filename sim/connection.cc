@@ -21,8 +21,8 @@ absl::string_view WriteStatusName(WriteStatus status) {
 Connection::Connection(Executor& executor, const ConnectionOptions& options)
     : executor_(executor),
       options_(options),
-      client_(this, "client"),
-      server_(this, "server") {
+      client_(this),
+      server_(this) {
   SIM_CHECK(!options_.notice_delays.empty()) << "notice_delays is empty";
   SIM_CHECK(options_.low_water_bytes <= options_.high_water_bytes)
       << "low water above high water";
@@ -61,11 +61,7 @@ void Endpoint::Arrive(const InFlight& in) {
     case Segment::Kind::kData:
       if (closed_) {
         // A closed socket answers data with RST (the kernel, not the app).
-        if (!rst_sent_) {
-          rst_sent_ = true;
-          Send(Segment{Segment::Kind::kRst, 0, 0},
-               connection_->DrawNoticeDelay());
-        }
+        SendRstOnce();
         return;
       }
       inbound_.Put(in.segment);
@@ -79,8 +75,8 @@ void Endpoint::Arrive(const InFlight& in) {
     case Segment::Kind::kRst:
       // Data that arrived before stays readable; after a FIN (CLOSE_WAIT)
       // the reader still sees EOF and writes fail with EPIPE (Linux).
+      // fin_received_ is final from here: Arrive ignores what follows.
       reset_received_ = true;
-      reset_after_fin_ = fin_received_;
       ex.AddTimer(ex.Now() + in.notice_delay, &Endpoint::NoticeRst, this);
       return;
   }
@@ -96,7 +92,7 @@ void Endpoint::NoticeFin(void* self) {
 void Endpoint::NoticeRst(void* self) {
   auto* e = static_cast<Endpoint*>(self);
   if (e->closed_) return;
-  if (e->reset_after_fin_) {
+  if (e->fin_received_) {
     // The read side had reached EOF: reads go on returning EOF.
     NoticeFin(self);
     return;
@@ -146,7 +142,7 @@ void Endpoint::ResumeTimer(void* self) {
 WriteStatus Endpoint::Write(uint32_t bytes, uint64_t tag) {
   if (closed_) return WriteStatus::kClosed;
   if (reset_received_) {
-    if (!reset_reported_ && !reset_after_fin_) {
+    if (!reset_reported_ && !fin_received_) {
       reset_reported_ = true;
       return WriteStatus::kReset;
     }
@@ -169,39 +165,39 @@ void Endpoint::ShutdownWrite() {
   Send(Segment{Segment::Kind::kFin, 0, 0}, connection_->DrawNoticeDelay());
 }
 
-void Endpoint::Close() {
-  if (closed_) return;
-  // Closing with received data unread aborts the connection: the kernel
-  // sends RST, not FIN (Linux tcp_close; RFC 2525 §2.17).
+bool Endpoint::CloseLocally() {
+  closed_ = true;
+  write_shut_ = true;
   bool unread = false;
   while (std::optional<Segment> s = inbound_.TryGet()) {
     unread |= s->kind == Segment::Kind::kData;
   }
-  const bool send_fin = !write_shut_ && !reset_received_ && !unread;
-  const bool send_rst = unread && !reset_received_ && !rst_sent_;
-  closed_ = true;
-  write_shut_ = true;
   inbound_.Put(Segment{Segment::Kind::kFin, 0, 0});  // wakes our reader
-  if (send_fin) {
+  return unread;
+}
+
+void Endpoint::SendRstOnce() {
+  if (reset_received_ || rst_sent_) return;
+  rst_sent_ = true;
+  Send(Segment{Segment::Kind::kRst, 0, 0}, connection_->DrawNoticeDelay());
+}
+
+void Endpoint::Close() {
+  if (closed_) return;
+  const bool fin_owed = !write_shut_ && !reset_received_;
+  if (CloseLocally()) {
+    // Closing with received data unread aborts the connection: the kernel
+    // sends RST, not FIN (Linux tcp_close; RFC 2525 §2.17).
+    SendRstOnce();
+  } else if (fin_owed) {
     Send(Segment{Segment::Kind::kFin, 0, 0}, connection_->DrawNoticeDelay());
-  }
-  if (send_rst) {
-    rst_sent_ = true;
-    Send(Segment{Segment::Kind::kRst, 0, 0}, connection_->DrawNoticeDelay());
   }
 }
 
 void Endpoint::Abort() {
   if (closed_ && rst_sent_) return;
-  closed_ = true;
-  write_shut_ = true;
-  while (inbound_.TryGet()) {
-  }
-  inbound_.Put(Segment{Segment::Kind::kFin, 0, 0});  // wakes our reader
-  if (!reset_received_ && !rst_sent_) {
-    rst_sent_ = true;
-    Send(Segment{Segment::Kind::kRst, 0, 0}, connection_->DrawNoticeDelay());
-  }
+  CloseLocally();
+  SendRstOnce();
 }
 
 }  // namespace sim

@@ -10,9 +10,8 @@
 //   sim::Connection conn(executor, {});
 //   conn.client().Write(120, kRequestHead);   // arrives latency later
 //   sim::Segment s = co_await conn.server().Read();
-//   conn.client().Close();                    // FIN; later data is answered by
-//   RST sim::WriteStatus w = conn.server().Write(10, kBody);  // kOk, then RST
-//   comes back
+//   conn.client().Close();  // FIN; later data is answered by RST
+//   sim::WriteStatus w = conn.server().Write(10, kBody);  // kOk; RST comes back
 //
 // Close semantics (Linux, checked against this machine's kernel):
 // ShutdownWrite() sends FIN and keeps reading; Close() sends FIN and stops
@@ -115,10 +114,14 @@ class Endpoint {
     Duration notice_delay;  // FIN and RST: until the reader notices
   };
 
-  Endpoint(Connection* connection, absl::string_view name)
-      : connection_(connection), name_(name) {}
+  explicit Endpoint(Connection* connection) : connection_(connection) {}
   Endpoint& peer();
   void Send(const Segment& segment, Duration notice_delay);
+  // Our side closes (Close, Abort): no more reads or writes, unread data is
+  // dropped and our reader wakes to EOF. Returns whether data was dropped.
+  bool CloseLocally();
+  // Sends an RST unless one was sent or the peer's arrived.
+  void SendRstOnce();
   static void Deliver(void* self);  // timer callbacks, on the receiving side
   static void NoticeFin(void* self);
   static void NoticeRst(void* self);
@@ -127,7 +130,6 @@ class Endpoint {
   static void ResumeTimer(void* self);
 
   Connection* connection_;
-  absl::string_view name_;
   FlowListener* listener_ = nullptr;
   // Segments on their way to this endpoint, in arrival order.
   std::deque<InFlight> in_flight_;
@@ -140,7 +142,6 @@ class Endpoint {
   bool fin_received_ = false;
   bool reset_received_ = false;
   bool rst_noticed_ = false;
-  bool reset_after_fin_ = false;  // the RST came in CLOSE_WAIT
   bool fin_noticed_ = false;
   bool reset_reported_ = false;
   bool rst_sent_ = false;
@@ -154,8 +155,6 @@ class Connection {
 
   Endpoint& client() { return client_; }
   Endpoint& server() { return server_; }
-  const ConnectionOptions& options() const { return options_; }
-  Executor& executor() { return executor_; }
 
  private:
   friend class Endpoint;
