@@ -263,23 +263,24 @@ void CheckPhantom(const Outcome& o, std::vector<Violation>& out) {
   }
 }
 
-void CheckTransitions(const Outcome& o, std::vector<Violation>& out) {
-  SpecMachine spec(o.scope.protocol);
+void CheckTransitions(const Outcome& o,
+                      const std::vector<SpecVerdict>& verdicts,
+                      std::vector<Violation>& out) {
   size_t next_receive = 0;
   bool disconnect_seen = false;
-  for (const SendRecord& s : o.sends) {
+  for (size_t i = 0; i < o.sends.size(); ++i) {
+    const SendRecord& s = o.sends[i];
     while (next_receive < o.receives.size() &&
            o.receives[next_receive].time <= s.time) {
       const ReceiveRecord& r = o.receives[next_receive++];
       if (!r.cancelled && IsDisconnect(r.message)) disconnect_seen = true;
     }
-    const SpecVerdict v = spec.Check(s.message);
-    const std::string m = s.message.ToString();
+    const SpecVerdict v = verdicts[i];
     if (v == SpecVerdict::kValid) {
       if (s.raised && absl::StrContains(s.error.message,
                                         "after sending 'websocket.close'")) {
         Add(out, "invalid-transition", "blames-app-for-close",
-            absl::StrCat(m, " raised ", s.error.type, " \"", s.error.message,
+            absl::StrCat(s.message.ToString(), " raised ", s.error.type, " \"", s.error.message,
                          "\" but the app never sent websocket.close"));
         return;
       }
@@ -292,17 +293,16 @@ void CheckTransitions(const Outcome& o, std::vector<Violation>& out) {
                          s.error.type, ": ", s.error.message));
         return;
       }
-      if (!s.raised) spec.Apply(s.message);
       continue;
     }
     if (v == SpecVerdict::kInvalid && !s.raised) {
       Add(out, "invalid-transition", "accepted-silently",
-          absl::StrCat(m, " is invalid in this state but returned normally"));
+          absl::StrCat(s.message.ToString(), " is invalid in this state but returned normally"));
       return;
     }
     if (v == SpecVerdict::kAfterComplete && s.raised) {
       Add(out, "invalid-transition", "raised-after-complete",
-          absl::StrCat(m, " after the response completed raised ", s.error.type,
+          absl::StrCat(s.message.ToString(), " after the response completed raised ", s.error.type,
                        "; the www spec says such messages are ignored"));
       return;
     }
@@ -474,7 +474,7 @@ absl::Status ValidatePropertyNames(absl::Span<const std::string> names) {
   return absl::OkStatus();
 }
 
-std::vector<Violation> CheckProperties(const ScenarioSpec&, const Outcome& o,
+std::vector<Violation> CheckProperties(const Outcome& o,
                                        const sim::RunResult& r,
                                        const PropertyOptions& opts) {
   std::vector<Violation> out;
@@ -487,7 +487,7 @@ std::vector<Violation> CheckProperties(const ScenarioSpec&, const Outcome& o,
   if (Enabled(opts, "disconnect-delivery")) CheckDelivery(o, r, opts, out);
   if (Enabled(opts, "zombie")) CheckZombie(o, r, opts, out);
   if (Enabled(opts, "phantom-delivery")) CheckPhantom(o, out);
-  if (Enabled(opts, "invalid-transition")) CheckTransitions(o, out);
+  if (Enabled(opts, "invalid-transition")) CheckTransitions(o, verdicts, out);
   if (Enabled(opts, "close-code")) CheckCloseCode(o, out);
   if (Enabled(opts, "cleanup-once")) CheckCleanup(o, out);
   if (Enabled(opts, "background-work")) CheckBackground(o, out);
@@ -500,15 +500,15 @@ RunChecker MakeChecker(const PropertyOptions& options) {
   // once per scenario (two runs on the simplest interleaving) and cached.
   auto twins =
       std::make_shared<std::map<std::string, std::optional<Violation>>>();
-  return [options, twins](const ScenarioSpec& spec, const Outcome& o,
+  return [options, twins](const ScenarioSpec& spec, const std::string& name,
+                          const Outcome& o,
                           const sim::RunResult& r) -> std::vector<Violation> {
-    std::vector<Violation> v = CheckProperties(spec, o, r, options);
+    std::vector<Violation> v = CheckProperties(o, r, options);
     if (v.empty() && !spec.middleware.empty() &&
         Enabled(options, "middleware-transparency")) {
-      const std::string key = spec.ToString();
-      auto it = twins->find(key);
+      auto it = twins->find(name);
       if (it == twins->end())
-        it = twins->emplace(key, CompareTwins(spec)).first;
+        it = twins->emplace(name, CompareTwins(spec)).first;
       if (it->second) v.push_back(*it->second);
     }
     return v;

@@ -2,10 +2,10 @@
 // from the models. Each has a name, a one-line meaning and the bug class it
 // catches (shared/reference/asgi-send-disconnect.md §3 and §4).
 //
-//   models::PropertyOptions opts;            // bounds, with defaults
-//   std::vector<models::Violation> v = models::CheckProperties(spec, outcome,
-//   result, opts); if (!v.empty()) ... v[0].property, v[0].signature,
-//   v[0].detail
+//   models::PropertyOptions opts;  // bounds, with defaults
+//   std::vector<models::Violation> v =
+//       models::CheckProperties(outcome, result, opts);
+//   if (!v.empty()) ... v[0].property, v[0].signature, v[0].detail
 //
 // A violation's signature (with the property and the scenario) is what
 // de-duplicates findings: the same bug found by two tapes has one signature.
@@ -47,12 +47,15 @@ const PropertyInfo* FindProperty(absl::string_view name);
 // Checks that every name in `names` is a property.
 absl::Status ValidatePropertyNames(absl::Span<const std::string> names);
 
-std::vector<Violation> CheckProperties(const ScenarioSpec& spec,
-                                       const Outcome& outcome,
+// Every property judged on one run's outcome alone (all but
+// middleware-transparency, which compares the scenario with its twin).
+std::vector<Violation> CheckProperties(const Outcome& outcome,
                                        const sim::RunResult& result,
                                        const PropertyOptions& options);
 
-// A RunChecker (models/scenario.h) reporting the first violation.
+// A RunChecker (models/scenario.h) reporting every violation of a run: the
+// outcome's, then (when those pass) middleware-transparency, whose verdict
+// is computed once per scenario and cached.
 RunChecker MakeChecker(const PropertyOptions& options);
 
 }  // namespace models

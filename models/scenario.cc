@@ -310,7 +310,7 @@ std::string Scenario::Check(sim::Executor& ex, const sim::RunResult& result) {
   }
   last_violations_.clear();
   if (!checker_) return "";
-  last_violations_ = checker_(spec_, w.outcome, result);
+  last_violations_ = checker_(spec_, name_, w.outcome, result);
   return last_violations_.empty() ? std::string()
                                   : last_violations_.front().ToString();
 }

@@ -55,9 +55,11 @@ struct ScenarioSpec {
 };
 
 // Judges a finished run: the properties it violates (none: it passed). Set
-// by the explorer; none by default.
+// by the explorer; none by default. `name` is the spec's ToString(), made
+// once per scenario.
 using RunChecker = std::function<std::vector<Violation>(
-    const ScenarioSpec&, const Outcome&, const sim::RunResult&)>;
+    const ScenarioSpec& spec, const std::string& name, const Outcome&,
+    const sim::RunResult&)>;
 
 class Scenario : public sim::Program {
  public:
