@@ -128,6 +128,11 @@ struct Violation {
   std::string ToString() const;
 };
 
+// Whether `violations` holds `property` (with `signature`, unless empty).
+bool HasViolation(const std::vector<Violation>& violations,
+                  absl::string_view property,
+                  absl::string_view signature = "");
+
 std::string OutcomeToJson(const Outcome& outcome);
 std::string OutcomeToText(const Outcome& outcome);
 
