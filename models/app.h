@@ -49,9 +49,6 @@ class ChannelWrapper : public Channel {
     return inner_.Send(message);
   }
 
- protected:
-  Channel& inner() { return inner_; }
-
  private:
   Channel& inner_;
 };

@@ -30,8 +30,6 @@ struct AppInfo {
 struct MiddlewareInfo {
   const char* name;
   const char* description;
-  bool http;
-  bool websocket;
   std::unique_ptr<App> (*make)(AppContext& context, App& inner);
 };
 

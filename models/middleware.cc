@@ -235,14 +235,13 @@ class BaseHttp : public App {
 };
 
 const MiddlewareInfo kMiddlewares[] = {
-    {"passthrough", "forwards receive and send unchanged", true, true,
+    {"passthrough", "forwards receive and send unchanged",
      [](AppContext&, App& inner) -> std::unique_ptr<App> {
        return std::make_unique<PassThrough>(inner);
      }},
     {"error-500",
      "Starlette ServerErrorMiddleware: 500 if the response had not started, "
      "then re-raise",
-     true, true,
      [](AppContext&, App& inner) -> std::unique_ptr<App> {
        return std::make_unique<ServerError>(inner);
      }},
@@ -250,14 +249,12 @@ const MiddlewareInfo kMiddlewares[] = {
      "Starlette 0.26.1 BaseHTTPMiddleware: inner app in a task group behind a "
      "memory stream, "
      "receive_or_disconnect",
-     true, false,
      [](AppContext& c, App& inner) -> std::unique_ptr<App> {
        return std::make_unique<BaseHttp>(c, inner, false);
      }},
     {"base-http-0.20",
      "Starlette < 0.21 BaseHTTPMiddleware: the response's end cancels the "
      "inner app's task group",
-     true, false,
      [](AppContext& c, App& inner) -> std::unique_ptr<App> {
        return std::make_unique<BaseHttp>(c, inner, true);
      }},

@@ -84,13 +84,6 @@ int Outcome::SendsAfterServerNotice() const {
   return n;
 }
 
-const SendRecord* Outcome::FirstSendAfterClose() const {
-  for (const SendRecord& s : sends) {
-    if (s.after_client_close) return &s;
-  }
-  return nullptr;
-}
-
 bool Outcome::LoggedAtLeast(LogLevel level) const {
   for (const LogLine& l : logs) {
     if (l.level >= level) return true;

@@ -114,7 +114,6 @@ struct Outcome {
   int SendsAfterClientClose() const;
   int SendsOkAfterClientClose() const;  // returned normally
   int SendsAfterServerNotice() const;
-  const SendRecord* FirstSendAfterClose() const;
   bool LoggedAtLeast(LogLevel level) const;
 };
 

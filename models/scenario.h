@@ -74,9 +74,6 @@ class Scenario : public sim::Program {
                     const sim::RunResult& result) override;
   void Finish() override;
 
-  const ScenarioSpec& spec() const { return spec_; }
-  const ServerPolicy& policy() const { return policy_; }
-  Protocol protocol() const { return protocol_; }
   // Budgets and tracing for this scenario's runs.
   sim::ExecutorOptions executor_options(bool record_trace = false) const;
   // The outcome of the last finished run, and the properties it violated
