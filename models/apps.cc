@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "models/catalog.h"
 #include "models/events.h"
+#include "models/named.h"
 #include "models/py_exceptions.h"
 #include "sim/task_group.h"
 #include "sim/timeout.h"
@@ -550,10 +551,7 @@ const AppInfo kApps[] = {
 absl::Span<const AppInfo> Apps() { return kApps; }
 
 const AppInfo* FindApp(absl::string_view name) {
-  for (const AppInfo& a : kApps) {
-    if (name == a.name) return &a;
-  }
-  return nullptr;
+  return FindByName(Apps(), name);
 }
 
 }  // namespace models

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "models/catalog.h"
 #include "models/events.h"
+#include "models/named.h"
 #include "models/wire.h"
 #include "sim/timeout.h"
 
@@ -432,10 +433,7 @@ const ClientInfo kClients[] = {
 absl::Span<const ClientInfo> Clients() { return kClients; }
 
 const ClientInfo* FindClient(absl::string_view name) {
-  for (const ClientInfo& c : kClients) {
-    if (name == c.name) return &c;
-  }
-  return nullptr;
+  return FindByName(Clients(), name);
 }
 
 }  // namespace models

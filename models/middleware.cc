@@ -5,6 +5,7 @@
 
 #include "models/catalog.h"
 #include "models/events.h"
+#include "models/named.h"
 #include "models/py_exceptions.h"
 #include "sim/task_group.h"
 
@@ -265,10 +266,7 @@ const MiddlewareInfo kMiddlewares[] = {
 absl::Span<const MiddlewareInfo> Middlewares() { return kMiddlewares; }
 
 const MiddlewareInfo* FindMiddleware(absl::string_view name) {
-  for (const MiddlewareInfo& m : kMiddlewares) {
-    if (name == m.name) return &m;
-  }
-  return nullptr;
+  return FindByName(Middlewares(), name);
 }
 
 }  // namespace models

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "models/named.h"
 #include "sim/check.h"
 
 namespace models {
@@ -750,10 +751,7 @@ absl::Span<const Preset> Presets() {
 }
 
 const Preset* FindPreset(absl::string_view name) {
-  for (const Preset& p : Presets()) {
-    if (name == p.name) return &p;
-  }
-  return nullptr;
+  return FindByName(Presets(), name);
 }
 
 std::string PresetsMarkdown() {

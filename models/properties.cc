@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "models/named.h"
 #include "models/spec_machine.h"
 #include "sim/program.h"
 
@@ -455,20 +456,14 @@ std::optional<Violation> CompareTwins(const ScenarioSpec& spec) {
 absl::Span<const PropertyInfo> Properties() { return kProperties; }
 
 const PropertyInfo* FindProperty(absl::string_view name) {
-  for (const PropertyInfo& p : kProperties) {
-    if (name == p.name) return &p;
-  }
-  return nullptr;
+  return FindByName(Properties(), name);
 }
 
 absl::Status ValidatePropertyNames(absl::Span<const std::string> names) {
   for (const std::string& n : names) {
     if (FindProperty(n) == nullptr) {
-      std::vector<std::string> all;
-      for (const PropertyInfo& p : kProperties) all.push_back(p.name);
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown property '", n,
-                       "' (expected one of: ", absl::StrJoin(all, ", "), ")"));
+          UnknownNameMessage("property", n, Properties()));
     }
   }
   return absl::OkStatus();

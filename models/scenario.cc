@@ -7,13 +7,21 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "models/events.h"
+#include "models/named.h"
 #include "models/server.h"
 
 namespace models {
 namespace {
 
-std::string Names(std::vector<std::string> names) {
-  return absl::StrJoin(names, ", ");
+// The entry of `table` called `name`, or NotFound naming what was expected.
+template <class T>
+absl::StatusOr<const T*> Lookup(absl::Span<const T> table, const char* what,
+                                absl::string_view name) {
+  const T* found = FindByName(table, name);
+  if (found == nullptr) {
+    return absl::NotFoundError(UnknownNameMessage(what, name, table));
+  }
+  return found;
 }
 
 // Records what the app saw: each send's result or exception, each receive.
@@ -207,29 +215,16 @@ absl::StatusOr<ScenarioSpec> ScenarioSpec::Parse(absl::string_view text) {
 absl::StatusOr<std::unique_ptr<Scenario>> Scenario::Create(
     const ScenarioSpec& spec) {
   std::unique_ptr<Scenario> s(new Scenario(spec));
-  const Preset* preset = FindPreset(spec.server);
-  if (preset == nullptr) {
-    std::vector<std::string> names;
-    for (const Preset& p : Presets()) names.push_back(p.name);
-    return absl::NotFoundError(
-        absl::StrCat("unknown server '", spec.server,
-                     "' (expected one of: ", Names(names), ")"));
-  }
-  s->app_ = FindApp(spec.app);
-  if (s->app_ == nullptr) {
-    std::vector<std::string> names;
-    for (const AppInfo& a : Apps()) names.push_back(a.name);
-    return absl::NotFoundError(absl::StrCat(
-        "unknown app '", spec.app, "' (expected one of: ", Names(names), ")"));
-  }
-  s->client_ = FindClient(spec.client);
-  if (s->client_ == nullptr) {
-    std::vector<std::string> names;
-    for (const ClientInfo& c : Clients()) names.push_back(c.name);
-    return absl::NotFoundError(
-        absl::StrCat("unknown client '", spec.client,
-                     "' (expected one of: ", Names(names), ")"));
-  }
+  absl::StatusOr<const Preset*> preset =
+      Lookup(Presets(), "server", spec.server);
+  if (!preset.ok()) return preset.status();
+  absl::StatusOr<const AppInfo*> app = Lookup(Apps(), "app", spec.app);
+  if (!app.ok()) return app.status();
+  s->app_ = *app;
+  absl::StatusOr<const ClientInfo*> client =
+      Lookup(Clients(), "client", spec.client);
+  if (!client.ok()) return client.status();
+  s->client_ = *client;
   s->protocol_ = s->app_->protocol;
   if (s->client_->protocol != s->protocol_) {
     return absl::InvalidArgumentError(
@@ -237,21 +232,16 @@ absl::StatusOr<std::unique_ptr<Scenario>> Scenario::Create(
                      ProtocolName(s->client_->protocol), " but app '", spec.app,
                      "' speaks ", ProtocolName(s->protocol_)));
   }
-  if (!preset->Supports(s->protocol_)) {
+  if (!(*preset)->Supports(s->protocol_)) {
     return absl::InvalidArgumentError(absl::StrCat("server '", spec.server,
                                                    "' does not serve ",
                                                    ProtocolName(s->protocol_)));
   }
   for (const std::string& name : spec.middleware) {
-    const MiddlewareInfo* m = FindMiddleware(name);
-    if (m == nullptr) {
-      std::vector<std::string> names;
-      for (const MiddlewareInfo& mi : Middlewares()) names.push_back(mi.name);
-      return absl::NotFoundError(
-          absl::StrCat("unknown middleware '", name,
-                       "' (expected one of: ", Names(names), ")"));
-    }
-    s->middleware_.push_back(m);
+    absl::StatusOr<const MiddlewareInfo*> m =
+        Lookup(Middlewares(), "middleware", name);
+    if (!m.ok()) return m.status();
+    s->middleware_.push_back(*m);
   }
   if (!spec.linger.empty()) {
     ServerPolicy scratch;  // reuse the policy's duration parser
@@ -263,7 +253,7 @@ absl::StatusOr<std::unique_ptr<Scenario>> Scenario::Create(
     }
     s->linger_ = scratch.kill_after;
   }
-  s->policy_ = preset->policy;
+  s->policy_ = (*preset)->policy;
   for (const auto& [field, value] : spec.overrides) {
     SIM_RETURN_IF_ERROR(SetPolicyField(s->policy_, field, value));
   }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "models/named.h"
 
 namespace models {
 namespace {
@@ -327,21 +328,15 @@ absl::Span<const PolicyField> PolicyFields() {
 }
 
 const PolicyField* FindPolicyField(absl::string_view name) {
-  for (const PolicyField& f : PolicyFields()) {
-    if (name == f.name) return &f;
-  }
-  return nullptr;
+  return FindByName(PolicyFields(), name);
 }
 
 absl::Status SetPolicyField(ServerPolicy& policy, absl::string_view name,
                             absl::string_view value) {
   const PolicyField* f = FindPolicyField(name);
   if (f == nullptr) {
-    std::vector<std::string> names;
-    for (const PolicyField& pf : PolicyFields()) names.emplace_back(pf.name);
     return absl::InvalidArgumentError(
-        absl::StrCat("unknown policy field '", name,
-                     "' (expected one of: ", absl::StrJoin(names, ", "), ")"));
+        UnknownNameMessage("policy field", name, PolicyFields()));
   }
   return f->set(policy, value);
 }
