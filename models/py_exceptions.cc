@@ -6,19 +6,12 @@
 namespace py {
 namespace {
 
-constexpr const char* kBaseMro[] = {"BaseException"};
-constexpr const char* kGroupMro[] = {"ExceptionGroup", "BaseExceptionGroup",
-                                     "Exception", "BaseException"};
 constexpr const char* kCancelledMro[] = {"CancelledError", "BaseException"};
 constexpr const char* kTimeoutMro[] = {"TimeoutError", "OSError", "Exception",
                                        "BaseException"};
 constexpr const char* kForeignMro[] = {"<C++ exception>"};
 
 }  // namespace
-
-absl::Span<const char* const> BaseException::Mro() const { return kBaseMro; }
-
-absl::Span<const char* const> ExceptionGroup::Mro() const { return kGroupMro; }
 
 bool ExceptionInfo::IsA(absl::string_view name) const {
   for (const char* m : mro) {

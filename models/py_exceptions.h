@@ -14,6 +14,8 @@
 #ifndef HANGUP_MODELS_PY_EXCEPTIONS_H_
 #define HANGUP_MODELS_PY_EXCEPTIONS_H_
 
+#include <array>
+#include <cstddef>
 #include <exception>
 #include <string>
 #include <vector>
@@ -22,6 +24,19 @@
 #include "absl/types/span.h"
 
 namespace py {
+namespace internal {
+
+// A class's MRO: its own name, then its base's MRO.
+template <size_t N>
+constexpr std::array<const char*, N + 1> Prepend(
+    const char* name, const std::array<const char*, N>& base) {
+  std::array<const char*, N + 1> out{};
+  out[0] = name;
+  for (size_t i = 0; i < N; ++i) out[i + 1] = base[i];
+  return out;
+}
+
+}  // namespace internal
 
 class BaseException : public std::exception {
  public:
@@ -29,83 +44,60 @@ class BaseException : public std::exception {
   explicit BaseException(std::string message) : message_(std::move(message)) {}
   const char* what() const noexcept override { return message_.c_str(); }
   const std::string& message() const { return message_; }
-  // The class's __name__, and its MRO as __name__s (without `object`).
-  virtual const char* TypeName() const { return "BaseException"; }
-  virtual absl::Span<const char* const> Mro() const;
+  static constexpr std::array<const char*, 1> kMro = {"BaseException"};
+  // The class's MRO as __name__s (without `object`), and its __name__.
+  virtual absl::Span<const char* const> Mro() const { return kMro; }
+  const char* TypeName() const { return Mro()[0]; }
 
  private:
   std::string message_;
 };
 
-#define HANGUP_PY_EXCEPTION(Name, Base, ...)                      \
-  class Name : public Base {                                      \
-   public:                                                        \
-    using Base::Base;                                             \
-    const char* TypeName() const override { return #Name; }       \
-    absl::Span<const char* const> Mro() const override {          \
-      static constexpr const char* kMro[] = {#Name, __VA_ARGS__}; \
-      return kMro;                                                \
-    }                                                             \
+#define HANGUP_PY_EXCEPTION(Name, Base)                                       \
+  class Name : public Base {                                                  \
+   public:                                                                    \
+    using Base::Base;                                                         \
+    static constexpr auto kMro = internal::Prepend(#Name, Base::kMro);        \
+    absl::Span<const char* const> Mro() const override { return kMro; }       \
   }
 
 // Builtins.
-HANGUP_PY_EXCEPTION(Exception, BaseException, "BaseException");
-HANGUP_PY_EXCEPTION(OSError, Exception, "Exception", "BaseException");
-HANGUP_PY_EXCEPTION(ConnectionError, OSError, "OSError", "Exception",
-                    "BaseException");
-HANGUP_PY_EXCEPTION(ConnectionResetError, ConnectionError, "ConnectionError",
-                    "OSError", "Exception", "BaseException");
-HANGUP_PY_EXCEPTION(BrokenPipeError, ConnectionError, "ConnectionError",
-                    "OSError", "Exception", "BaseException");
-HANGUP_PY_EXCEPTION(RuntimeError, Exception, "Exception", "BaseException");
-HANGUP_PY_EXCEPTION(ValueError, Exception, "Exception", "BaseException");
-HANGUP_PY_EXCEPTION(AttributeError, Exception, "Exception", "BaseException");
-HANGUP_PY_EXCEPTION(AssertionError, Exception, "Exception", "BaseException");
+HANGUP_PY_EXCEPTION(Exception, BaseException);
+HANGUP_PY_EXCEPTION(OSError, Exception);
+HANGUP_PY_EXCEPTION(RuntimeError, Exception);
+HANGUP_PY_EXCEPTION(ValueError, Exception);
+HANGUP_PY_EXCEPTION(AttributeError, Exception);
+HANGUP_PY_EXCEPTION(AssertionError, Exception);
 
 // The server's own OSError subclass (spec 2.4): uvicorn's
 // uvicorn.protocols.utils.ClientDisconnected, and the reference servers'.
-HANGUP_PY_EXCEPTION(ClientDisconnected, OSError, "OSError", "Exception",
-                    "BaseException");
+HANGUP_PY_EXCEPTION(ClientDisconnected, OSError);
 
 // websockets.exceptions (10.4).
-HANGUP_PY_EXCEPTION(WebSocketException, Exception, "Exception",
-                    "BaseException");
-HANGUP_PY_EXCEPTION(ConnectionClosed, WebSocketException, "WebSocketException",
-                    "Exception", "BaseException");
-HANGUP_PY_EXCEPTION(ConnectionClosedOK, ConnectionClosed, "ConnectionClosed",
-                    "WebSocketException", "Exception", "BaseException");
-HANGUP_PY_EXCEPTION(ConnectionClosedError, ConnectionClosed, "ConnectionClosed",
-                    "WebSocketException", "Exception", "BaseException");
-HANGUP_PY_EXCEPTION(InvalidState, WebSocketException, "WebSocketException",
-                    "Exception", "BaseException");
+HANGUP_PY_EXCEPTION(WebSocketException, Exception);
+HANGUP_PY_EXCEPTION(ConnectionClosed, WebSocketException);
+HANGUP_PY_EXCEPTION(ConnectionClosedOK, ConnectionClosed);
+HANGUP_PY_EXCEPTION(ConnectionClosedError, ConnectionClosed);
+HANGUP_PY_EXCEPTION(InvalidState, WebSocketException);
 
 // wsproto.utilities / h11 (same shape).
-HANGUP_PY_EXCEPTION(ProtocolError, Exception, "Exception", "BaseException");
-HANGUP_PY_EXCEPTION(LocalProtocolError, ProtocolError, "ProtocolError",
-                    "Exception", "BaseException");
+HANGUP_PY_EXCEPTION(ProtocolError, Exception);
+HANGUP_PY_EXCEPTION(LocalProtocolError, ProtocolError);
 
 // autobahn.exception.Disconnected (a RuntimeError, not an OSError).
-HANGUP_PY_EXCEPTION(Disconnected, RuntimeError, "RuntimeError", "Exception",
-                    "BaseException");
+HANGUP_PY_EXCEPTION(Disconnected, RuntimeError);
 
 // hypercorn.utils.UnexpectedMessageError.
-HANGUP_PY_EXCEPTION(UnexpectedMessageError, Exception, "Exception",
-                    "BaseException");
-
-// starlette.requests.ClientDisconnect (an Exception, not an OSError).
-HANGUP_PY_EXCEPTION(ClientDisconnect, Exception, "Exception", "BaseException");
-
-// anyio.BrokenResourceError, anyio.EndOfStream.
-HANGUP_PY_EXCEPTION(BrokenResourceError, Exception, "Exception",
-                    "BaseException");
+HANGUP_PY_EXCEPTION(UnexpectedMessageError, Exception);
 
 // ExceptionGroup (Python 3.11), as raised by asyncio/anyio task groups.
 class ExceptionGroup : public Exception {
  public:
   ExceptionGroup(std::string message, std::vector<std::exception_ptr> errors)
       : Exception(std::move(message)), errors_(std::move(errors)) {}
-  const char* TypeName() const override { return "ExceptionGroup"; }
-  absl::Span<const char* const> Mro() const override;
+  static constexpr std::array<const char*, 4> kMro = {
+      "ExceptionGroup", "BaseExceptionGroup", "Exception", "BaseException"};
+  absl::Span<const char* const> Mro() const override { return kMro; }
   const std::vector<std::exception_ptr>& exceptions() const { return errors_; }
 
  private:

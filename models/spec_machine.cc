@@ -2,20 +2,6 @@
 
 namespace models {
 
-absl::string_view SpecVerdictName(SpecVerdict verdict) {
-  switch (verdict) {
-    case SpecVerdict::kValid:
-      return "valid";
-    case SpecVerdict::kInvalid:
-      return "invalid";
-    case SpecVerdict::kAfterComplete:
-      return "after-complete";
-    case SpecVerdict::kAfterOwnClose:
-      return "after-own-close";
-  }
-  return "?";
-}
-
 SpecVerdict SpecMachine::Check(const Message& m) const {
   if (protocol_ == Protocol::kHttp) {
     if (state_ == State::kFinished) return SpecVerdict::kAfterComplete;

@@ -3,8 +3,8 @@
 // state, per the www spec (2.3 to 2.5) and the main spec.
 //
 //   models::SpecMachine spec(models::Protocol::kHttp);
-//   spec.Apply(models::Message::Start());           // kValid
-//   spec.Apply(models::Message::Start());           // kInvalid (second start)
+//   spec.Apply(models::Message::Start());  // kValid
+//   spec.Apply(models::Message::Start());  // kInvalid (a second start)
 //
 // HTTP: start, then bodies until more_body is False; later messages are
 // "ignored" (www spec: "any further messages on the channel will be
@@ -17,7 +17,6 @@
 #ifndef HANGUP_MODELS_SPEC_MACHINE_H_
 #define HANGUP_MODELS_SPEC_MACHINE_H_
 
-#include "absl/strings/string_view.h"
 #include "models/asgi.h"
 
 namespace models {
@@ -28,7 +27,6 @@ enum class SpecVerdict : uint8_t {
   kAfterComplete,  // HTTP after the final body: the spec says ignored
   kAfterOwnClose,  // WebSocket after the app's own close
 };
-absl::string_view SpecVerdictName(SpecVerdict verdict);
 
 class SpecMachine {
  public:
@@ -39,7 +37,7 @@ class SpecMachine {
   // Checks, then advances the state when the message is valid.
   SpecVerdict Apply(const Message& message);
 
-  bool response_started() const { return state_ != State::kInitial; }
+  // The app's final message (the last body, or its close) was applied.
   bool finished() const { return state_ == State::kFinished; }
 
  private:

@@ -8,9 +8,9 @@
 //
 //   sim::RandomWalkSource random(seed);
 //   sim::RunReport r = sim::RunProgram(program, random, {});
-//   if (r.failed()) std::cout << sim::ReplayToken{program.Name(),
-//   r.tape}.Encode(); sim::RunReport again = sim::ReplayTape(program, r.tape,
-//   {});  // same hash
+//   if (r.failed())
+//     std::cout << sim::ReplayToken{program.Name(), r.tape}.Encode();
+//   sim::RunReport again = sim::ReplayTape(program, r.tape, {});  // same hash
 //
 // Thread-safety: a Program instance is used by one thread at a time.
 #ifndef HANGUP_SIM_PROGRAM_H_

@@ -1,6 +1,5 @@
 #include "sim/swarm_source.h"
 
-#include "absl/strings/str_cat.h"
 #include "sim/prng.h"
 
 namespace sim {
@@ -13,16 +12,6 @@ uint32_t SwarmSource::MaskFromSeed(uint64_t seed) {
     if (prng.Chance(Ratio{1, 2})) mask |= 1u << k;
   }
   return mask;
-}
-
-std::string SwarmSource::MaskToString(uint32_t mask) {
-  std::string out;
-  for (int k = 0; k < kNumChoiceKinds; ++k) {
-    if (!out.empty()) out += ",";
-    if (!((mask >> k) & 1)) out += "-";
-    out += std::string(ChoiceKindName(static_cast<ChoiceKind>(k)));
-  }
-  return out;
 }
 
 }  // namespace sim

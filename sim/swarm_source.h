@@ -12,7 +12,6 @@
 #define HANGUP_SIM_SWARM_SOURCE_H_
 
 #include <cstdint>
-#include <string>
 
 #include "sim/choice.h"
 
@@ -27,7 +26,6 @@ class SwarmSource : public ChoiceSourceWrapper {
   // Each kind on with probability 1/2, from the seed; scheduling
   // (kSchedule) always stays on.
   static uint32_t MaskFromSeed(uint64_t seed);
-  static std::string MaskToString(uint32_t mask);  // "keep,delay,-fault,pick"
 
   uint32_t Choose(ChoiceKind kind, uint32_t n) override {
     if (!On(kind)) return 0;

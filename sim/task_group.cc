@@ -4,31 +4,30 @@
 
 namespace sim {
 
-TaskGroup::TaskGroup(Executor& executor) : state_(std::make_unique<State>()) {
-  state_->executor = &executor;
-  state_->all_done.Set();
+TaskGroup::TaskGroup(Executor& executor) : state_(executor) {
+  state_.all_done.Set();
 }
 
 TaskGroup::~TaskGroup() {
   if (joined_) return;
   // Not joined (the parent left early): detach the children.
-  for (TaskState* child : state_->children) {
+  for (TaskState* child : state_.children) {
     child->on_done = nullptr;
     child->on_done_arg = nullptr;
   }
-  CancelChildren(*state_);
+  CancelChildren(state_);
 }
 
 void TaskGroup::Spawn(Task<void> child, absl::string_view name) {
-  if (state_->running == 0) state_->all_done.Clear();
-  ++state_->running;
-  TaskState* t = state_->executor->Spawn(std::move(child), name).state();
+  if (state_.running == 0) state_.all_done.Clear();
+  ++state_.running;
+  TaskState* t = state_.executor->Spawn(std::move(child), name).state();
   t->on_done = &TaskGroup::OnChildDone;
-  t->on_done_arg = state_.get();
-  state_->children.push_back(t);
+  t->on_done_arg = &state_;
+  state_.children.push_back(t);
 }
 
-void TaskGroup::CancelAll() { CancelChildren(*state_); }
+void TaskGroup::CancelAll() { CancelChildren(state_); }
 
 void TaskGroup::CancelChildren(State& state, const TaskState* except) {
   for (TaskState* child : state.children) {
@@ -48,17 +47,17 @@ void TaskGroup::OnChildDone(TaskState* child, void* arg) {
 
 Task<std::vector<std::exception_ptr>> TaskGroup::JoinCollect() {
   bool cancelled = false;
-  while (state_->running > 0) {
+  while (state_.running > 0) {
     try {
-      co_await state_->all_done.Wait();
+      co_await state_.all_done.Wait();
     } catch (const Cancelled&) {
       cancelled = true;
-      CancelChildren(*state_);
+      CancelChildren(state_);
     }
   }
   joined_ = true;
-  if (cancelled && state_->errors.empty()) throw Cancelled();
-  co_return std::move(state_->errors);
+  if (cancelled && state_.errors.empty()) throw Cancelled();
+  co_return std::move(state_.errors);
 }
 
 Task<void> TaskGroup::Join() {

@@ -20,7 +20,6 @@
 #define HANGUP_SIM_TASK_GROUP_H_
 
 #include <exception>
-#include <memory>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -40,13 +39,14 @@ class TaskGroup {
   void Spawn(Task<void> child, absl::string_view name);
   // Cancels every child still running (anyio's cancel_scope.cancel()).
   void CancelAll();
-  bool failed() const { return !state_->errors.empty(); }
+  bool failed() const { return !state_.errors.empty(); }
 
   Task<std::vector<std::exception_ptr>> JoinCollect();
   Task<void> Join();
 
  private:
   struct State {
+    explicit State(Executor& e) : executor(&e) {}
     Executor* executor;
     std::vector<TaskState*> children;
     int running = 0;
@@ -58,7 +58,7 @@ class TaskGroup {
   static void OnChildDone(TaskState* child, void* state);
   static void CancelChildren(State& state, const TaskState* except = nullptr);
 
-  std::unique_ptr<State> state_;
+  State state_;  // the children's callbacks point here
   bool joined_ = false;
 };
 

@@ -40,7 +40,8 @@ class Duration {
   }
   constexpr auto operator<=>(const Duration&) const = default;
 
-  // Shortest exact rendering: "0s", "15ns", "2us", "250ms", "1500ms".
+  // Shortest exact rendering: "0s", "15ns", "2us", "250ms", "1500ms",
+  // "1299.95ms" (fractional milliseconds above 1 ms).
   std::string ToString() const;
 
  private:

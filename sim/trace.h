@@ -7,9 +7,10 @@
 // under gcc and clang. Event types are static constants with a stable code.
 //
 //   inline constexpr sim::EventType kSend{101, "send"};
-//   trace.Add(now, task, kSend, bytes, 0, [&] { return "http.response.body";
-//   }); uint64_t h = trace.hash(); std::string timeline =
-//   trace.Timeline(names);
+//   trace.Add(now, task, kSend, bytes, 0,
+//             [&] { return "http.response.body"; });
+//   uint64_t h = trace.hash();
+//   std::string timeline = trace.Timeline(names);
 //
 // Thread-safety: one run, one thread.
 #ifndef HANGUP_SIM_TRACE_H_
@@ -44,17 +45,16 @@ struct TraceEvent {
   std::string detail;
 };
 
-// Kernel events.
-inline constexpr EventType kEvSpawn{1, "spawn"};  // a = parent task
-inline constexpr EventType kEvStep{2,
-                                   "step"};  // a = step, b = options<<32|pick
-inline constexpr EventType kEvChoice{3,
-                                     "choice"};  // a = kind*2^32+n, b = value
-inline constexpr EventType kEvDone{4,
-                                   "done"};  // a = 0 ok, 1 failed, 2 cancelled
+// Kernel events, with what their a and b hold.
+// clang-format off
+inline constexpr EventType kEvSpawn{1, "spawn"};      // a = parent task
+inline constexpr EventType kEvStep{2, "step"};        // a = step, b = options<<32|pick
+inline constexpr EventType kEvChoice{3, "choice"};    // a = kind*2^32+n, b = value
+inline constexpr EventType kEvDone{4, "done"};        // a = 0 ok, 1 failed, 2 cancelled
 inline constexpr EventType kEvCancel{5, "cancel"};    // a = task cancelled
 inline constexpr EventType kEvClock{6, "clock"};      // a = new time in ns
 inline constexpr EventType kEvVerdict{7, "verdict"};  // a = RunVerdict
+// clang-format on
 
 class Trace {
  public:

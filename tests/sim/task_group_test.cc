@@ -112,5 +112,41 @@ TEST(TaskGroup, CancellingTheParentCancelsAndAwaitsChildren) {
   EXPECT_EQ(r.end_time, Time() + Seconds(1));
 }
 
+Task<void> FailsWhenCancelled() {
+  try {
+    co_await Sleep(Seconds(100));
+  } catch (const Cancelled&) {
+    throw std::runtime_error("cleanup failed");
+  }
+}
+
+Task<void> LeavesWithoutJoining(Executor* ex, std::string* log,
+                                int* cleanups) {
+  TaskGroup group(*ex);
+  group.Spawn(CleanupOnCancel(log, cleanups), "cleans-up");
+  group.Spawn(Worker(log, 'w', Millis(1)), "worker");
+  group.Spawn(FailsWhenCancelled(), "fails");
+  co_await Sleep(Micros(1));
+  // Returns without Join: the destructor cancels and detaches the children.
+}
+
+TEST(TaskGroup, DestroyedUnjoinedCancelsAndDetachesItsChildren) {
+  std::string log;
+  int cleanups = 0;
+  std::vector<uint8_t> empty;
+  TapeSource zeros(empty);
+  Executor ex(zeros);
+  auto parent =
+      ex.Spawn(LeavesWithoutJoining(&ex, &log, &cleanups), "parent");
+  RunResult r = ex.Run();
+  EXPECT_EQ(r.verdict, RunVerdict::kCompleted);
+  EXPECT_EQ(parent.state()->outcome, TaskState::Outcome::kReturned);
+  EXPECT_EQ(cleanups, 1);
+  EXPECT_EQ(log, "");  // the worker never reached its 1 ms
+  EXPECT_EQ(r.end_time, Time() + Micros(1));
+  // Nobody retrieves the detached child's failure: the run reports it.
+  EXPECT_EQ(r.unretrieved_failures, 1);
+}
+
 }  // namespace
 }  // namespace sim
