@@ -1,6 +1,7 @@
 #include "models/scenario.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -244,14 +245,13 @@ absl::StatusOr<std::unique_ptr<Scenario>> Scenario::Create(
     s->middleware_.push_back(*m);
   }
   if (!spec.linger.empty()) {
-    ServerPolicy scratch;  // reuse the policy's duration parser
-    const absl::Status st = SetPolicyField(scratch, "kill-after", spec.linger);
-    if (!st.ok()) {
+    const std::optional<sim::Duration> linger = ParseDuration(spec.linger);
+    if (!linger) {
       return absl::InvalidArgumentError(
           absl::StrCat("scenario linger '", spec.linger,
                        "': expected a duration like 30s or 500ms"));
     }
-    s->linger_ = scratch.kill_after;
+    s->linger_ = *linger;
   }
   s->policy_ = (*preset)->policy;
   for (const auto& [field, value] : spec.overrides) {

@@ -1,5 +1,6 @@
 #include "models/server_policy.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -107,25 +108,16 @@ absl::Status ParseBool(absl::string_view text, const char* field, bool* out) {
   return absl::OkStatus();
 }
 
-absl::Status ParseDuration(absl::string_view text, const char* field,
-                           sim::Duration* out) {
-  int64_t n = 0;
-  absl::string_view digits = text;
-  int64_t unit = 1000'000'000;
-  if (absl::ConsumeSuffix(&digits, "ms")) {
-    unit = 1000'000;
-  } else if (absl::ConsumeSuffix(&digits, "s")) {
-    unit = 1000'000'000;
-  } else if (text != "0") {
-    digits = "";
-  }
-  if (!absl::SimpleAtoi(digits, &n) || n < 0) {
+absl::Status ParseDurationField(absl::string_view text, const char* field,
+                                sim::Duration* out) {
+  const std::optional<sim::Duration> d = ParseDuration(text);
+  if (!d) {
     return absl::InvalidArgumentError(absl::StrCat(
         "policy field '", field,
         "': expected a duration like 10s or 500ms (0 = none), got '", text,
         "'"));
   }
-  *out = sim::Nanos(n * unit);
+  *out = *d;
   return absl::OkStatus();
 }
 
@@ -173,7 +165,7 @@ std::string YesNo(bool b) { return b ? "yes" : "no"; }
                                    : p.member.ToString();                \
         },                                                               \
         [](ServerPolicy& p, absl::string_view v) {                       \
-          return ParseDuration(v == "none" ? "0" : v, fname, &p.member); \
+          return ParseDurationField(v, fname, &p.member);                \
         }                                                                \
   }
 
@@ -320,6 +312,24 @@ std::vector<PolicyField> MakeFields() {
 }
 
 }  // namespace
+
+std::optional<sim::Duration> ParseDuration(absl::string_view text) {
+  if (text == "none") text = "0";
+  absl::string_view digits = text;
+  int64_t unit_ns = 0;  // no unit: only "0" is a duration
+  if (absl::ConsumeSuffix(&digits, "ms")) {
+    unit_ns = 1000'000;
+  } else if (absl::ConsumeSuffix(&digits, "s")) {
+    unit_ns = 1000'000'000;
+  } else if (text == "0") {
+    unit_ns = 1;
+  }
+  int64_t n = 0;
+  if (unit_ns == 0 || !absl::SimpleAtoi(digits, &n) || n < 0) {
+    return std::nullopt;
+  }
+  return sim::Nanos(n * unit_ns);
+}
 
 absl::Span<const PolicyField> PolicyFields() {
   static const std::vector<PolicyField>* fields =

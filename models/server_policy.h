@@ -13,6 +13,7 @@
 #define HANGUP_MODELS_SERVER_POLICY_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -208,6 +209,9 @@ struct PolicyField {
   absl::Status (*set)(ServerPolicy&, absl::string_view);
 };
 absl::Span<const PolicyField> PolicyFields();
+// Parses a duration as policy fields write it: "<n>s", "<n>ms", "0" or
+// "none" (both zero); nullopt for anything else (a bare "5", "-1s", "5x").
+std::optional<sim::Duration> ParseDuration(absl::string_view text);
 const PolicyField* FindPolicyField(absl::string_view name);
 // Sets one field; the error names the field and the accepted values.
 absl::Status SetPolicyField(ServerPolicy& policy, absl::string_view name,

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "models/catalog.h"
+#include "models/named.h"
 #include "models/outcome.h"
 #include "models/presets.h"
 #include "sim/trace.h"
@@ -50,6 +51,38 @@ TEST(ScenarioSpec, ErrorsNameWhatWasWrong) {
   auto bad_value = Scenario::Create(testing::Spec(
       "server=ref-noop,app=sse-stream,client=http-full,delivery=sometimes"));
   EXPECT_TRUE(absl::StrContains(bad_value.status().message(), "repeat, once"));
+}
+
+TEST(ScenarioSpec, DurationsTakeSecondsOrMillisecondsAndZeroNeedsNoUnit) {
+  EXPECT_EQ(ParseDuration("30s"), sim::Seconds(30));
+  EXPECT_EQ(ParseDuration("500ms"), sim::Millis(500));
+  EXPECT_EQ(ParseDuration("0"), sim::Duration());
+  EXPECT_EQ(ParseDuration("none"), sim::Duration());
+  for (const char* bad : {"5", "-1s", "5x", "s", "ms", "00", ""}) {
+    EXPECT_EQ(ParseDuration(bad), std::nullopt) << bad;
+  }
+  auto linger = Scenario::Create(testing::Spec(
+      "server=ref-noop,app=sse-stream,client=http-full,linger=7"));
+  EXPECT_EQ(linger.status().message(),
+            "scenario linger '7': expected a duration like 30s or 500ms");
+  ServerPolicy p;
+  EXPECT_EQ(SetPolicyField(p, "kill-after", "5x").message(),
+            "policy field 'kill-after': expected a duration like 10s or 500ms "
+            "(0 = none), got '5x'");
+}
+
+TEST(Catalog, LookupByNameAndTheUnknownNameMessage) {
+  EXPECT_EQ(FindByName(Apps(), "sse-stream"), FindApp("sse-stream"));
+  EXPECT_EQ(FindByName(Presets(), "ref-noop"), FindPreset("ref-noop"));
+  EXPECT_EQ(FindByName(Clients(), "nope"), nullptr);
+  EXPECT_EQ(NamesOf(Middlewares()),
+            "passthrough, error-500, base-http, base-http-0.20");
+  auto bad_mw = Scenario::Create(testing::Spec(
+      "server=ref-noop,mw=nope,app=sse-stream,client=http-full"));
+  EXPECT_EQ(bad_mw.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(bad_mw.status().message(),
+            "unknown middleware 'nope' (expected one of: passthrough, "
+            "error-500, base-http, base-http-0.20)");
 }
 
 TEST(Catalog, EveryAppMiddlewareAndClientHasADescriptionAndAUniqueName) {
