@@ -65,6 +65,10 @@ class App {
   virtual sim::Task<void> Call(const Scope& scope, Channel& channel) = 0;
 };
 
+// Calls receive() until it returns a message of `type` (a disconnect),
+// discarding the others. REQUIRES: `channel` outlives the returned task.
+sim::Task<void> ReceiveUntil(Channel& channel, MessageType type);
+
 }  // namespace models
 
 #endif  // HANGUP_MODELS_APP_H_

@@ -50,6 +50,35 @@ sim::Task<void> StreamChunks(Channel& ch, int chunks, sim::Duration interval,
   co_await ch.Send(Message::Body(static_cast<uint32_t>(chunks), false, 0));
 }
 
+// WebSocket: `messages` sends, each followed by a pause of `interval`.
+sim::Task<void> PushMessages(Channel& ch, int messages, sim::Duration interval,
+                             uint32_t bytes = 32) {
+  for (int i = 0; i < messages; ++i) {
+    co_await ch.Send(Message::WsSend(static_cast<uint32_t>(i), bytes));
+    co_await sim::Sleep(interval);
+  }
+}
+
+// receive() until the request body ends (or something else arrives).
+sim::Task<void> ReadRequestBody(Channel& ch) {
+  for (;;) {
+    Message m = co_await ch.Receive();
+    if (m.type != MessageType::kHttpRequest || !m.more_body) co_return;
+  }
+}
+
+// Runs `body` as the block of a try/finally whose finally counts a cleanup.
+sim::Task<void> WithCleanup(Outcome& outcome, sim::Task<void> body) {
+  outcome.cleanup_armed = true;
+  try {
+    co_await std::move(body);
+  } catch (...) {
+    ++outcome.cleanups;
+    throw;
+  }
+  ++outcome.cleanups;
+}
+
 class SseStream : public App {
  public:
   sim::Task<void> Call(const Scope&, Channel& ch) override {
@@ -93,10 +122,7 @@ class StreamWithListener : public App {
     group->CancelAll();
   }
   static sim::Task<void> ListenAndCancel(sim::TaskGroup* group, Channel* ch) {
-    for (;;) {
-      Message m = co_await ch->Receive();
-      if (m.type == MessageType::kHttpDisconnect) break;
-    }
+    co_await ReceiveUntil(*ch, MessageType::kHttpDisconnect);
     group->CancelAll();
   }
 
@@ -107,10 +133,7 @@ class StreamWithListener : public App {
 class RequestResponse : public App {
  public:
   sim::Task<void> Call(const Scope&, Channel& ch) override {
-    for (;;) {
-      Message m = co_await ch.Receive();
-      if (m.type != MessageType::kHttpRequest || !m.more_body) break;
-    }
+    co_await ReadRequestBody(ch);
     co_await sim::Sleep(sim::Millis(50));  // the work
     co_await ch.Send(Message::Start());
     co_await ch.Send(Message::Body(0, false, 256));
@@ -144,10 +167,7 @@ sim::Task<Message> ReceiveOnce(Channel* ch) {
 class ReceiveAfterDisconnect : public App {
  public:
   sim::Task<void> Call(const Scope&, Channel& ch) override {
-    for (;;) {  // the request body first
-      Message m = co_await ch.Receive();
-      if (m.type != MessageType::kHttpRequest || !m.more_body) break;
-    }
+    co_await ReadRequestBody(ch);
     co_await ch.Send(Message::Start());
     co_await ch.Send(Message::Body(0, true, 64));
     for (int i = 0; i < 3; ++i) {
@@ -213,14 +233,7 @@ class CleanupBackground : public App {
  public:
   explicit CleanupBackground(AppContext& ctx) : ctx_(ctx) {}
   sim::Task<void> Call(const Scope&, Channel& ch) override {
-    ctx_.outcome.cleanup_armed = true;
-    try {
-      co_await StreamChunks(ch, 5, kInterval);
-    } catch (...) {
-      ++ctx_.outcome.cleanups;
-      throw;
-    }
-    ++ctx_.outcome.cleanups;
+    co_await WithCleanup(ctx_.outcome, StreamChunks(ch, 5, kInterval));
     ctx_.outcome.background_started = true;
     co_await sim::Sleep(sim::Seconds(15));  // e.g. sending an email
     ctx_.outcome.background_done = true;
@@ -257,19 +270,16 @@ class SseIdle : public App {
  public:
   explicit SseIdle(AppContext& ctx) : ctx_(ctx) {}
   sim::Task<void> Call(const Scope&, Channel& ch) override {
-    ctx_.outcome.cleanup_armed = true;
-    try {
-      co_await ch.Send(Message::Start());
-      co_await ch.Send(Message::Body(0, true));
-      co_await never_.Wait();
-    } catch (...) {
-      ++ctx_.outcome.cleanups;
-      throw;
-    }
-    ++ctx_.outcome.cleanups;
+    co_await WithCleanup(ctx_.outcome, OneEventThenIdle(&ch, &never_));
   }
 
  private:
+  static sim::Task<void> OneEventThenIdle(Channel* ch, sim::Event* never) {
+    co_await ch->Send(Message::Start());
+    co_await ch->Send(Message::Body(0, true));
+    co_await never->Wait();
+  }
+
   AppContext& ctx_;
   sim::Event never_;
 };
@@ -279,16 +289,10 @@ class SseIdle : public App {
 class LongPoll : public App {
  public:
   sim::Task<void> Call(const Scope&, Channel& ch) override {
-    for (;;) {
-      Message m = co_await ch.Receive();
-      if (m.type != MessageType::kHttpRequest || !m.more_body) break;
-    }
+    co_await ReadRequestBody(ch);
     co_await ch.Send(Message::Start());
     co_await ch.Send(Message::Body(0, true));
-    for (;;) {
-      Message m = co_await ch.Receive();
-      if (m.type == MessageType::kHttpDisconnect) co_return;
-    }
+    co_await ReceiveUntil(ch, MessageType::kHttpDisconnect);
   }
 };
 
@@ -305,10 +309,7 @@ class WsPush : public App {
       : interval_(interval), messages_(messages) {}
   sim::Task<void> Call(const Scope&, Channel& ch) override {
     co_await AcceptAfterConnect(ch);
-    for (int i = 0; i < messages_; ++i) {
-      co_await ch.Send(Message::WsSend(static_cast<uint32_t>(i)));
-      co_await sim::Sleep(interval_);
-    }
+    co_await PushMessages(ch, messages_, interval_);
   }
 
  private:
@@ -324,25 +325,13 @@ class WsReaderProducer : public App {
   sim::Task<void> Call(const Scope&, Channel& ch) override {
     co_await AcceptAfterConnect(ch);
     sim::TaskGroup group(ctx_.executor);
-    group.Spawn(Reader(&ch), "reader");
-    group.Spawn(Producer(&ch), "producer");
+    group.Spawn(ReceiveUntil(ch, MessageType::kWsDisconnect), "reader");
+    group.Spawn(PushMessages(ch, kChunks, kInterval), "producer");
     std::vector<std::exception_ptr> errors = co_await group.JoinCollect();
     if (!errors.empty()) std::rethrow_exception(errors.front());
   }
 
  private:
-  static sim::Task<void> Reader(Channel* ch) {
-    for (;;) {
-      Message m = co_await ch->Receive();
-      if (m.type == MessageType::kWsDisconnect) co_return;
-    }
-  }
-  static sim::Task<void> Producer(Channel* ch) {
-    for (int i = 0; i < kChunks; ++i) {
-      co_await ch->Send(Message::WsSend(static_cast<uint32_t>(i)));
-      co_await sim::Sleep(kInterval);
-    }
-  }
   AppContext& ctx_;
 };
 
@@ -351,10 +340,7 @@ class WsCloseOnDisconnect : public App {
  public:
   sim::Task<void> Call(const Scope&, Channel& ch) override {
     co_await AcceptAfterConnect(ch);
-    for (;;) {
-      Message m = co_await ch.Receive();
-      if (m.type == MessageType::kWsDisconnect) break;
-    }
+    co_await ReceiveUntil(ch, MessageType::kWsDisconnect);
     co_await ch.Send(Message::WsClose(1000));
   }
 };
@@ -396,10 +382,7 @@ class WsSlowAccept : public App {
     (void)co_await ch.Receive();  // websocket.connect
     co_await sim::Sleep(sim::Millis(50));
     co_await ch.Send(Message::Accept());
-    for (int i = 0; i < 5; ++i) {
-      co_await ch.Send(Message::WsSend(static_cast<uint32_t>(i)));
-      co_await sim::Sleep(kInterval);
-    }
+    co_await PushMessages(ch, 5, kInterval);
   }
 };
 
@@ -407,10 +390,7 @@ class WsBulkPush : public App {
  public:
   sim::Task<void> Call(const Scope&, Channel& ch) override {
     co_await AcceptAfterConnect(ch);
-    for (int i = 0; i < kChunks; ++i) {
-      co_await ch.Send(Message::WsSend(static_cast<uint32_t>(i), 64 * 1024));
-      co_await sim::Sleep(sim::Millis(1));
-    }
+    co_await PushMessages(ch, kChunks, sim::Millis(1), 64 * 1024);
   }
 };
 
@@ -420,10 +400,7 @@ class WsCatchAll : public App {
   sim::Task<void> Call(const Scope&, Channel& ch) override {
     co_await AcceptAfterConnect(ch);
     try {
-      for (int i = 0; i < kChunks; ++i) {
-        co_await ch.Send(Message::WsSend(static_cast<uint32_t>(i)));
-        co_await sim::Sleep(kInterval);
-      }
+      co_await PushMessages(ch, kChunks, kInterval);
     } catch (const py::Exception&) {
       Note(ctx_, "caught Exception: stopping");
     }
@@ -547,6 +524,13 @@ const AppInfo kApps[] = {
 };
 
 }  // namespace
+
+sim::Task<void> ReceiveUntil(Channel& channel, MessageType type) {
+  for (;;) {
+    Message m = co_await channel.Receive();
+    if (m.type == type) co_return;
+  }
+}
 
 absl::Span<const AppInfo> Apps() { return kApps; }
 

@@ -223,10 +223,7 @@ class BaseHttp : public App {
   }
 
   static sim::Task<void> ListenForDisconnect(State* st, sim::TaskGroup* g) {
-    for (;;) {
-      Message m = co_await st->outer.Receive();
-      if (m.type == MessageType::kHttpDisconnect) break;
-    }
+    co_await ReceiveUntil(st->outer, MessageType::kHttpDisconnect);
     g->CancelAll();
   }
 
