@@ -9,10 +9,12 @@
 #include "models/catalog.h"
 #include "models/outcome.h"
 #include "models/presets.h"
+#include "models/properties.h"
 #include "models/scenario.h"
 #include "nlohmann/json.hpp"
 #include "sim/explore.h"
 #include "sim/program.h"
+#include "sim/swarm_source.h"
 #include "sim/tape_source.h"
 #include "sim/trace.h"
 
@@ -102,48 +104,49 @@ int List(const CommonOptions& o) {
   return 0;
 }
 
+namespace {
+
+// One run of `s` under --strategy (random, pct or swarm) and --seed.
+sim::RunReport RunWithStrategy(models::Scenario& s, const Strategy& strategy,
+                               const sim::ExecutorOptions& exec) {
+  const sim::StrategyOptions& options = strategy.options;
+  std::unique_ptr<sim::ChoiceSource> source = sim::MakeRunSource(
+      options, 0,
+      options.kind == sim::StrategyKind::kPct ? sim::MeasureChoices(s, exec)
+                                              : 0);
+  if (!strategy.swarm) return sim::RunProgram(s, *source, exec);
+  sim::SwarmSource swarm(*source, sim::SwarmSource::MaskFromSeed(
+                                      sim::DeriveSeed(options.seed, 0)));
+  return sim::RunProgram(s, swarm, exec);
+}
+
+}  // namespace
+
 int Run(const CommonOptions& o) {
   absl::StatusOr<std::unique_ptr<models::Scenario>> scenario = BuildScenario(o);
-  if (!scenario.ok()) {
-    std::fprintf(stderr, "hangup run: %s\n",
-                 std::string(scenario.status().message()).c_str());
-    return 2;
-  }
+  if (!scenario.ok()) return BadInput("run", scenario.status());
+  absl::StatusOr<models::PropertyOptions> props = PropertyOptionsFromFlags(o);
+  if (!props.ok()) return BadInput("run", props.status());
   models::Scenario& s = **scenario;
-  if (absl::Status st = models::ValidatePropertyNames(o.properties); !st.ok()) {
-    std::fprintf(stderr, "hangup run: --properties: %s\n",
-                 std::string(st.message()).c_str());
-    return 2;
-  }
-  InstallChecker(s, o);
-  std::vector<uint8_t> tape;
-  sim::RunReport r;
+  s.set_checker(models::MakeChecker(*props));
   const sim::ExecutorOptions exec = s.executor_options(/*record_trace=*/true);
+  sim::RunReport r;
   if (!o.tape.empty()) {
-    absl::StatusOr<std::vector<uint8_t>> parsed = sim::TapeFromHex(o.tape);
-    if (!parsed.ok()) {
-      std::fprintf(stderr, "hangup run: --tape: %s\n",
-                   std::string(parsed.status().message()).c_str());
-      return 2;
+    absl::StatusOr<std::vector<uint8_t>> tape = sim::TapeFromHex(o.tape);
+    if (!tape.ok()) {
+      return BadInput("run", absl::InvalidArgumentError(absl::StrCat(
+                                 "--tape: ", tape.status().message())));
     }
-    r = sim::ReplayTape(s, *parsed, exec);
+    r = sim::ReplayTape(s, *tape, exec);
   } else {
-    absl::StatusOr<sim::StrategyOptions> strategy =
-        sim::ParseStrategy(o.strategy);
-    if (!strategy.ok() || strategy->kind == sim::StrategyKind::kDfs) {
-      std::fprintf(
-          stderr, "hangup run: --strategy: %s\n",
-          strategy.ok()
-              ? "run takes random or pct (dfs explores many runs: use explore)"
-              : std::string(strategy.status().message()).c_str());
-      return 2;
+    absl::StatusOr<Strategy> strategy = StrategyFromFlags(o);
+    if (!strategy.ok()) return BadInput("run", strategy.status());
+    if (strategy->options.kind == sim::StrategyKind::kDfs) {
+      return BadInput("run", absl::InvalidArgumentError(
+                                 "--strategy: run takes random, pct or swarm "
+                                 "(dfs explores many runs: use explore)"));
     }
-    strategy->seed = o.seed;
-    std::unique_ptr<sim::ChoiceSource> source = sim::MakeRunSource(
-        *strategy, 0,
-        strategy->kind == sim::StrategyKind::kPct ? sim::MeasureChoices(s, exec)
-                                                  : 0);
-    r = sim::RunProgram(s, *source, exec);
+    r = RunWithStrategy(s, *strategy, exec);
   }
   PrintRun(s, r, o);
   return 0;

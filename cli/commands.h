@@ -1,10 +1,11 @@
 // The hangup subcommands. main() copies flags into CommonOptions and calls
 // Dispatch; each command returns the process exit code.
 //
-// Exit codes: 0 ok; 1 a finding (explore, the default job) or a verdict
-// different from the expected one (replay); 2 bad input (an unknown name, a
-// malformed file or token), with an error that names what and what was
-// expected.
+// Exit codes: 0 ok; 1 a finding (explore only: the default job exits 0
+// whatever it finds, and run exits 0 on a violation, which it prints), a
+// verdict different from the expected one (replay), or a tape with nothing to
+// shrink (shrink); 2 bad input (an unknown name, a malformed file or token),
+// with an error that names what and what was expected.
 #ifndef HANGUP_CLI_COMMANDS_H_
 #define HANGUP_CLI_COMMANDS_H_
 
@@ -26,7 +27,7 @@ struct CommonOptions {
   bool steps = false;
   int64_t runs = 0;
   double time_seconds = 0;
-  int jobs = 1;
+  int jobs = 0;  // 0 = one per core
   std::string out_dir;
   std::vector<std::string> properties;
   int64_t bound_receive_ms = 1000;

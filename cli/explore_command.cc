@@ -81,12 +81,31 @@ models::CorpusEntry EntryFor(const models::Finding& f,
   e.expect_property = f.violation.property;
   e.expect_signature = f.violation.signature;
   e.trace_hash = sim::HashToString(f.trace_hash);
-  nlohmann::json found = {{"strategy", o.strategy},
-                          {"seed", o.seed},
-                          {"run", f.run},
-                          {"unshrunk_tape_bytes", f.original_tape.size()}};
+  nlohmann::ordered_json found = {
+      {"strategy", o.strategy},
+      {"seed", o.seed},
+      {"executions", f.run + 1},
+      {"unshrunk_tape_bytes", f.original_tape.size()}};
   e.found_by = found.dump();
   return e;
+}
+
+// Writes `e` to DIR/<name>.json (creating DIR); returns the path.
+absl::StatusOr<std::string> WriteEntry(const std::string& dir,
+                                       const models::CorpusEntry& e) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string path = absl::StrCat(dir, "/", e.name, ".json");
+  if (!WriteFileAtomically(path, models::CorpusToJson(e))) {
+    return absl::UnavailableError(absl::StrCat("cannot write ", path));
+  }
+  return path;
+}
+
+// --jobs, with 0 (the default) meaning one per core.
+int Jobs(const CommonOptions& o) {
+  if (o.jobs > 0) return o.jobs;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 class CliObserver : public models::ExploreObserver {
@@ -106,10 +125,11 @@ class CliObserver : public models::ExploreObserver {
     if (!quiet_) {
       std::fprintf(stderr,
                    "FINDING %s [%s] in %s (run %lld)\n  %s\n  reproduce "
-                   "(unshrunk): hangup replay %s\n",
+                   "(unshrunk): %s\n",
                    f.violation.property.c_str(), f.violation.signature.c_str(),
                    f.scenario.c_str(), static_cast<long long>(f.run),
-                   f.violation.detail.c_str(), f.OriginalToken().c_str());
+                   f.violation.detail.c_str(),
+                   models::ReproduceLine(f.scenario, f.original_tape).c_str());
     }
     Write(f);
   }
@@ -118,17 +138,15 @@ class CliObserver : public models::ExploreObserver {
     ClearProgress();
     if (!quiet_) {
       std::fprintf(stderr,
-                   "SHRUNK %s [%s]: tape %zu -> %zu bytes\n  reproduce: hangup "
-                   "replay %s\n",
+                   "SHRUNK %s [%s]: tape %zu -> %zu bytes\n  reproduce: %s\n",
                    f.violation.property.c_str(), f.violation.signature.c_str(),
-                   f.original_tape.size(), f.tape.size(), f.Token().c_str());
+                   f.original_tape.size(), f.tape.size(),
+                   models::ReproduceLine(f.scenario, f.tape).c_str());
     }
     Write(f);
   }
 
   void OnProgress(int64_t executions, int64_t findings) override {
-    executions_ = executions;
-    findings_ = findings;
     if (!tty_) return;
     const double elapsed = Elapsed();
     if (elapsed - last_print_ < 0.25) return;
@@ -145,9 +163,12 @@ class CliObserver : public models::ExploreObserver {
     printed_ = true;
   }
 
-  bool ShouldStop() override {
-    if (g_interrupted.load()) return true;
-    return o_.time_seconds > 0 && Elapsed() > o_.time_seconds;
+  // Ctrl-C aborts (no shrinking); the --time budget only stops the runs.
+  models::StopRequest ShouldStop() override {
+    if (g_interrupted.load()) return models::StopRequest::kAbort;
+    if (o_.time_seconds > 0 && Elapsed() > o_.time_seconds)
+      return models::StopRequest::kStop;
+    return models::StopRequest::kNone;
   }
 
   double Elapsed() const {
@@ -159,31 +180,26 @@ class CliObserver : public models::ExploreObserver {
     if (printed_) std::fprintf(stderr, "\r%80s\r", "");
     printed_ = false;
   }
-  std::vector<std::string> written() const { return written_; }
 
- private:
+  // Writes the finding's corpus file under --out (if given).
   void Write(const models::Finding& f) {
     if (o_.out_dir.empty()) return;
-    const models::ScenarioSpec& spec = specs_.at(f.scenario);
-    models::CorpusEntry e = EntryFor(f, spec, o_);
-    std::filesystem::create_directories(o_.out_dir);
-    const std::string path = absl::StrCat(o_.out_dir, "/", e.name, ".json");
-    if (!WriteFileAtomically(path, models::CorpusToJson(e))) {
-      std::fprintf(stderr, "hangup: cannot write %s\n", path.c_str());
-      return;
+    absl::StatusOr<std::string> path =
+        WriteEntry(o_.out_dir, EntryFor(f, specs_.at(f.scenario), o_));
+    if (!path.ok()) {
+      std::fprintf(stderr, "hangup: %s\n",
+                   std::string(path.status().message()).c_str());
     }
-    written_.push_back(path);
   }
 
+ private:
   const CommonOptions& o_;
   const std::map<std::string, models::ScenarioSpec>& specs_;
   bool quiet_;
   bool tty_ = false;
   bool printed_ = false;
   double last_print_ = -1;
-  int64_t executions_ = 0, findings_ = 0;
   std::chrono::steady_clock::time_point start_;
-  std::vector<std::string> written_;
 };
 
 struct Exploration {
@@ -194,21 +210,18 @@ struct Exploration {
 absl::StatusOr<Exploration> RunExploration(
     const CommonOptions& o, const std::vector<models::ScenarioSpec>& scenarios,
     int64_t runs, bool quiet) {
+  absl::StatusOr<Strategy> strategy = StrategyFromFlags(o);
+  if (!strategy.ok()) return strategy.status();
+  absl::StatusOr<models::PropertyOptions> props = PropertyOptionsFromFlags(o);
+  if (!props.ok()) return props.status();
   models::ExploreOptions opts;
   opts.scenarios = scenarios;
-  const bool swarm = o.strategy == "swarm";
-  absl::StatusOr<sim::StrategyOptions> strategy =
-      sim::ParseStrategy(swarm ? "random" : o.strategy);
-  if (!strategy.ok()) return strategy.status();
-  opts.strategy = *strategy;
-  opts.strategy.seed = o.seed;
-  opts.swarm = swarm;
+  opts.strategy = strategy->options;
+  opts.swarm = strategy->swarm;
   opts.runs_per_scenario = runs;
-  opts.jobs = o.jobs;
-  opts.properties = PropertyOptionsFromFlags(o);
+  opts.jobs = Jobs(o);
+  opts.properties = *std::move(props);
   opts.shrink = o.shrink;
-  if (absl::Status s = models::ValidatePropertyNames(o.properties); !s.ok())
-    return s;
   std::map<std::string, models::ScenarioSpec> specs;
   for (const models::ScenarioSpec& s : scenarios) specs[s.ToString()] = s;
   CliObserver observer(o, specs, quiet);
@@ -218,6 +231,10 @@ absl::StatusOr<Exploration> RunExploration(
   out.result = models::Explore(opts, &observer);
   out.seconds = observer.Elapsed();
   observer.ClearProgress();
+  // Files are written as findings come, so that Ctrl-C loses none; but a
+  // key first found by a later run than the one kept (another job got there
+  // first) would stay in its file: write the final findings again.
+  for (const models::Finding& f : out.result.findings) observer.Write(f);
   signal(SIGINT, SIG_DFL);
   return out;
 }
@@ -231,8 +248,9 @@ nlohmann::json FindingJson(const models::Finding& f) {
           {"tape", sim::TapeToHex(f.tape)},
           {"tape_bytes", f.tape.size()},
           {"unshrunk_tape_bytes", f.original_tape.size()},
+          {"shrunk", f.shrunk},
           {"trace_hash", sim::HashToString(f.trace_hash)},
-          {"reproduce", absl::StrCat("hangup replay ", f.Token())}};
+          {"reproduce", models::ReproduceLine(f.scenario, f.tape)}};
 }
 
 void PrintSummary(const Exploration& x, const CommonOptions& o) {
@@ -254,22 +272,21 @@ void PrintSummary(const Exploration& x, const CommonOptions& o) {
   for (const models::Finding& f : r.findings) {
     std::printf(
         "\n%s [%s]\n  scenario: %s\n  %s\n  found by run %lld; tape %zu "
-        "bytes%s\n  reproduce: hangup replay %s\n",
+        "bytes%s\n  reproduce: %s\n",
         f.violation.property.c_str(), f.violation.signature.c_str(),
         f.scenario.c_str(), f.violation.detail.c_str(),
         static_cast<long long>(f.run), f.tape.size(),
         f.shrunk ? absl::StrCat(" (shrunk from ", f.original_tape.size(), ")")
                        .c_str()
                  : "",
-        f.Token().c_str());
+        models::ReproduceLine(f.scenario, f.tape).c_str());
   }
 }
 
 // FILE or TOKEN -> entry (a token has no expectation).
-absl::StatusOr<models::CorpusEntry> LoadTarget(const std::string& arg,
-                                               bool* is_file) {
-  *is_file = !absl::StartsWith(arg, "hangup1:");
-  if (!*is_file) {
+absl::StatusOr<models::CorpusEntry> ReadTarget(const std::string& arg,
+                                               bool is_file) {
+  if (!is_file) {
     absl::StatusOr<sim::ReplayToken> token = sim::ReplayToken::Parse(arg);
     if (!token.ok()) return token.status();
     absl::StatusOr<models::ScenarioSpec> spec =
@@ -296,14 +313,130 @@ absl::StatusOr<models::CorpusEntry> LoadTarget(const std::string& arg,
   return models::ParseCorpus(ss.str(), arg);
 }
 
-bool Contains(const std::vector<models::Violation>& v,
-              const std::string& property, const std::string& signature) {
-  for (const models::Violation& x : v) {
-    if (x.property == property &&
-        (signature.empty() || x.signature == signature))
-      return true;
+// The one FILE|TOKEN argument of replay and shrink, ready to replay.
+struct Target {
+  models::CorpusEntry entry;
+  bool is_file = false;  // a corpus file, with an expectation; not a token
+  models::PropertyOptions properties;
+  std::unique_ptr<models::Scenario> scenario;  // checking `properties`
+};
+
+// An error (bad input, exit 2) names what is wrong.
+absl::StatusOr<Target> LoadTarget(const CommonOptions& o) {
+  if (o.args.size() != 1) {
+    return absl::InvalidArgumentError(
+        "expected one corpus file or token (hangup1:...)");
   }
-  return false;
+  Target t;
+  t.is_file = !absl::StartsWith(o.args[0], "hangup1:");
+  absl::StatusOr<models::CorpusEntry> e = ReadTarget(o.args[0], t.is_file);
+  if (!e.ok()) return e.status();
+  t.entry = *std::move(e);
+  absl::StatusOr<models::PropertyOptions> props = PropertyOptionsFromFlags(o);
+  if (!props.ok()) return props.status();
+  t.properties = *std::move(props);
+  auto scenario = models::Scenario::Create(t.entry.scenario);
+  if (!scenario.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(o.args[0], ": ", scenario.status().message()));
+  }
+  t.scenario = *std::move(scenario);
+  t.scenario->set_checker(models::MakeChecker(t.properties));
+  return t;
+}
+
+// What replaying a corpus file found against what it expects.
+struct Verdict {
+  std::string differs;     // "" = the expected verdict
+  std::string fixed_note;  // "" = no fixed version to check
+  bool fixed_ok = true;    // the fixed version does not break the property
+  bool ok() const { return differs.empty() && fixed_ok; }
+};
+
+Verdict Judge(const Target& t, const sim::RunReport& r) {
+  Verdict v;
+  const models::CorpusEntry& e = t.entry;
+  if (!t.is_file) return v;
+  v.differs = models::CorpusMismatch(e, t.scenario->last_violations(),
+                                     r.result.trace_hash);
+  if (e.fixed_scenario.empty() || e.expect_property.empty()) return v;
+  v.fixed_note = models::FixedVersionMismatch(e, t.properties);
+  v.fixed_ok = v.fixed_note.empty();
+  if (v.fixed_ok) {
+    v.fixed_note = absl::StrCat("fixed version (", e.fixed_scenario, "): no ",
+                                e.expect_property, " violation");
+  }
+  return v;
+}
+
+void PrintReplay(const Target& t, const sim::RunReport& r, const Verdict& v,
+                 const CommonOptions& o) {
+  const models::Scenario& s = *t.scenario;
+  const models::CorpusEntry& e = t.entry;
+  const std::vector<models::Violation>& violations = s.last_violations();
+  if (o.json) {
+    nlohmann::json j = {
+        {"name", e.name},
+        {"scenario", s.Name()},
+        {"trace_hash", sim::HashToString(r.result.trace_hash)},
+        {"violations", nlohmann::json::array()},
+        {"as_expected", v.ok()},
+        {"outcome",
+         nlohmann::json::parse(models::OutcomeToJson(s.last_outcome()))}};
+    for (const models::Violation& x : violations) {
+      j["violations"].push_back({{"property", x.property},
+                                 {"signature", x.signature},
+                                 {"detail", x.detail}});
+    }
+    if (!v.differs.empty()) j["differs"] = v.differs;
+    if (!v.fixed_note.empty()) j["fixed"] = v.fixed_note;
+    std::puts(j.dump(2).c_str());
+    return;
+  }
+  if (t.is_file)
+    std::printf("%s: %s\n  %s\n", e.name.c_str(), e.title.c_str(),
+                e.link.c_str());
+  PrintRun(s, r, o);
+  for (size_t i = 1; i < violations.size(); ++i) {
+    std::printf("also: %s\n", violations[i].ToString().c_str());
+  }
+  if (!v.fixed_note.empty()) std::printf("%s\n", v.fixed_note.c_str());
+  if (t.is_file) {
+    std::printf("verdict: %s\n",
+                v.differs.empty()
+                    ? "as expected"
+                    : absl::StrCat("DIFFERS: ", v.differs).c_str());
+  }
+}
+
+// The violation shrinking keeps: the first the entry expects (any, for a
+// token or an entry that expects none).
+const models::Violation* ShrinkTarget(const models::CorpusEntry& e,
+                                      const std::vector<models::Violation>& v) {
+  for (const models::Violation& x : v) {
+    if (e.expect_property.empty() ||
+        models::HasViolation({x}, e.expect_property, e.expect_signature))
+      return &x;
+  }
+  return nullptr;
+}
+
+// The corpus file of a shrunk tape: the entry's, with the tape, expectation
+// and trace hash replaced (a token gets a name, title and link).
+models::CorpusEntry ShrunkEntry(const Target& t, const models::Finding& f,
+                                const models::Violation& target) {
+  models::CorpusEntry out = t.entry;
+  out.tape = f.tape;
+  out.expect_property = f.violation.property;
+  out.expect_signature = f.violation.signature;
+  out.trace_hash = sim::HashToString(f.trace_hash);
+  if (!t.is_file) {
+    out.name = Sanitize(
+        absl::StrCat(ShortName(t.entry.scenario), "-", f.violation.property));
+  }
+  if (out.title.empty()) out.title = target.detail;
+  if (out.link.empty()) out.link = "found by hangup";
+  return out;
 }
 
 }  // namespace
@@ -311,187 +444,86 @@ bool Contains(const std::vector<models::Violation>& v,
 int Explore(const CommonOptions& o) {
   absl::StatusOr<std::vector<models::ScenarioSpec>> scenarios =
       ScenariosFromFlags(o);
-  if (!scenarios.ok()) {
-    std::fprintf(stderr, "hangup explore: %s\n",
-                 std::string(scenarios.status().message()).c_str());
-    return 2;
-  }
+  if (!scenarios.ok()) return BadInput("explore", scenarios.status());
   int64_t runs = o.runs;
   if (runs <= 0) runs = o.time_seconds > 0 ? (int64_t{1} << 40) : 10000;
   absl::StatusOr<Exploration> x = RunExploration(o, *scenarios, runs, o.json);
-  if (!x.ok()) {
-    std::fprintf(stderr, "hangup explore: %s\n",
-                 std::string(x.status().message()).c_str());
-    return 2;
-  }
+  if (!x.ok()) return BadInput("explore", x.status());
   PrintSummary(*x, o);
   return x->result.findings.empty() ? 0 : 1;
 }
 
 int Replay(const CommonOptions& o) {
-  if (o.args.size() != 1) {
-    std::fprintf(
-        stderr,
-        "hangup replay: expected one corpus file or token (hangup1:...)\n");
-    return 2;
-  }
-  bool is_file = false;
-  absl::StatusOr<models::CorpusEntry> e = LoadTarget(o.args[0], &is_file);
-  if (!e.ok()) {
-    std::fprintf(stderr, "hangup replay: %s\n",
-                 std::string(e.status().message()).c_str());
-    return 2;
-  }
-  auto scenario = models::Scenario::Create(e->scenario);
-  if (!scenario.ok()) {
-    std::fprintf(stderr, "hangup replay: %s: %s\n", o.args[0].c_str(),
-                 std::string(scenario.status().message()).c_str());
-    return 2;
-  }
-  models::Scenario& s = **scenario;
-  InstallChecker(s, o);
-  sim::RunReport r =
-      sim::ReplayTape(s, e->tape, s.executor_options(/*record_trace=*/true));
-  const std::vector<models::Violation> violations = s.last_violations();
-  std::string differs;
-  if (is_file) {
-    if (e->expect_property.empty() && !violations.empty()) {
-      differs = absl::StrCat("expected no violation, got ",
-                             violations.front().ToString());
-    } else if (!e->expect_property.empty() &&
-               !Contains(violations, e->expect_property, e->expect_signature)) {
-      differs = absl::StrCat(
-          "expected ", e->expect_property, " [", e->expect_signature, "], got ",
-          violations.empty() ? "none" : violations.front().ToString());
-    } else if (!e->trace_hash.empty() &&
-               e->trace_hash != sim::HashToString(r.result.trace_hash)) {
-      differs = absl::StrCat("expected trace hash ", e->trace_hash, ", got ",
-                             sim::HashToString(r.result.trace_hash));
-    }
-  }
-  std::string fixed_note;
-  bool fixed_ok = true;
-  if (is_file && !e->fixed_scenario.empty() && !e->expect_property.empty()) {
-    auto fixed_spec = models::ScenarioSpec::Parse(e->fixed_scenario);
-    std::vector<models::Violation> fv = models::ReplayViolations(
-        *fixed_spec, e->tape, PropertyOptionsFromFlags(o));
-    fixed_ok = !Contains(fv, e->expect_property, "");
-    fixed_note = absl::StrCat(
-        "fixed version (", e->fixed_scenario, "): ",
-        fixed_ok ? absl::StrCat("no ", e->expect_property, " violation")
-                 : absl::StrCat("STILL VIOLATES ", e->expect_property));
-  }
-  if (o.json) {
-    nlohmann::json j = {
-        {"name", e->name},
-        {"scenario", s.Name()},
-        {"trace_hash", sim::HashToString(r.result.trace_hash)},
-        {"violations", nlohmann::json::array()},
-        {"as_expected", differs.empty() && fixed_ok},
-        {"outcome",
-         nlohmann::json::parse(models::OutcomeToJson(s.last_outcome()))}};
-    for (const models::Violation& v : violations) {
-      j["violations"].push_back({{"property", v.property},
-                                 {"signature", v.signature},
-                                 {"detail", v.detail}});
-    }
-    if (!differs.empty()) j["differs"] = differs;
-    if (!fixed_note.empty()) j["fixed"] = fixed_note;
-    std::puts(j.dump(2).c_str());
-  } else {
-    if (is_file)
-      std::printf("%s: %s\n  %s\n", e->name.c_str(), e->title.c_str(),
-                  e->link.c_str());
-    PrintRun(s, r, o);
-    for (size_t i = 1; i < violations.size(); ++i) {
-      std::printf("also: %s\n", violations[i].ToString().c_str());
-    }
-    if (!fixed_note.empty()) std::printf("%s\n", fixed_note.c_str());
-    if (is_file) {
-      std::printf("verdict: %s\n",
-                  differs.empty() ? "as expected"
-                                  : absl::StrCat("DIFFERS: ", differs).c_str());
-    }
-  }
-  return differs.empty() && fixed_ok ? 0 : 1;
+  absl::StatusOr<Target> t = LoadTarget(o);
+  if (!t.ok()) return BadInput("replay", t.status());
+  models::Scenario& s = *t->scenario;
+  const sim::RunReport r = sim::ReplayTape(
+      s, t->entry.tape, s.executor_options(/*record_trace=*/true));
+  const Verdict verdict = Judge(*t, r);
+  PrintReplay(*t, r, verdict, o);
+  return verdict.ok() ? 0 : 1;
 }
 
 int Shrink(const CommonOptions& o) {
-  if (o.args.size() != 1) {
+  absl::StatusOr<Target> t = LoadTarget(o);
+  if (!t.ok()) return BadInput("shrink", t.status());
+  const models::CorpusEntry& e = t->entry;
+  models::Scenario& s = *t->scenario;
+  sim::ReplayTape(s, e.tape, s.executor_options());
+  const models::Violation* found = ShrinkTarget(e, s.last_violations());
+  if (found == nullptr) {
     std::fprintf(
-        stderr,
-        "hangup shrink: expected one corpus file or token (hangup1:...)\n");
-    return 2;
-  }
-  bool is_file = false;
-  absl::StatusOr<models::CorpusEntry> e = LoadTarget(o.args[0], &is_file);
-  if (!e.ok()) {
-    std::fprintf(stderr, "hangup shrink: %s\n",
-                 std::string(e.status().message()).c_str());
-    return 2;
-  }
-  if (absl::Status st = models::Scenario::Create(e->scenario).status();
-      !st.ok()) {
-    std::fprintf(stderr, "hangup shrink: %s\n",
-                 std::string(st.message()).c_str());
-    return 2;
-  }
-  const models::PropertyOptions props = PropertyOptionsFromFlags(o);
-  std::vector<models::Violation> v =
-      models::ReplayViolations(e->scenario, e->tape, props);
-  const models::Violation* target = nullptr;
-  for (const models::Violation& x : v) {
-    if (e->expect_property.empty() || x.property == e->expect_property) {
-      target = &x;
-      break;
-    }
-  }
-  if (target == nullptr) {
-    std::fprintf(stderr,
-                 "hangup shrink: the tape violates %s: nothing to shrink\n",
-                 e->expect_property.empty() ? "no property"
-                                            : e->expect_property.c_str());
+        stderr, "hangup shrink: the tape %s: nothing to shrink\n",
+        e.expect_property.empty()
+            ? "violates no property"
+            : absl::StrCat(
+                  "does not violate ", e.expect_property, " [",
+                  e.expect_signature.empty() ? "any" : e.expect_signature, "]")
+                  .c_str());
     return 1;
   }
-  const std::string scenario = e->scenario.ToString();
-  std::printf("%s\n  reproduce (unshrunk, %zu bytes): hangup replay %s\n",
-              target->ToString().c_str(), e->tape.size(),
-              sim::ReplayToken{scenario, e->tape}.Encode().c_str());
-  sim::ShrinkResult s =
-      models::ShrinkFinding(e->scenario, e->tape, *target, props, {});
-  std::printf(
-      "  reproduce (shrunk, %zu bytes, %lld replays): hangup replay %s\n",
-      s.tape.size(), static_cast<long long>(s.attempts),
-      sim::ReplayToken{scenario, s.tape}.Encode().c_str());
-  if (!o.out_dir.empty()) {
-    models::CorpusEntry out = *e;
-    out.tape = s.tape;
-    out.expect_property = target->property;
-    out.expect_signature = target->signature;
-    sim::RunReport r;
-    models::ReplayViolations(e->scenario, s.tape, props, &r);
-    out.trace_hash = sim::HashToString(r.result.trace_hash);
-    if (out.name == "token")
-      out.name =
-          Sanitize(absl::StrCat(ShortName(e->scenario), "-", target->property));
-    if (out.title.empty()) out.title = target->detail;
-    if (out.link.empty()) out.link = "found by hangup";
-    std::filesystem::create_directories(o.out_dir);
-    const std::string path = absl::StrCat(o.out_dir, "/", out.name, ".json");
-    if (!WriteFileAtomically(path, models::CorpusToJson(out))) {
-      std::fprintf(stderr, "hangup shrink: cannot write %s\n", path.c_str());
-      return 2;
-    }
-    std::printf("  written: %s\n", path.c_str());
+  const models::Violation target = *found;
+  if (!o.json) {
+    std::printf("%s\n  reproduce (unshrunk, %zu bytes): %s\n",
+                target.ToString().c_str(), e.tape.size(),
+                models::ReproduceLine(s.Name(), e.tape).c_str());
+    std::fflush(stdout);
   }
+  const models::ShrunkFinding shrunk =
+      models::ShrinkFinding(e.scenario, e.tape, target, t->properties, {});
+  models::Finding f;
+  f.violation = shrunk.violation;
+  f.scenario = s.Name();
+  f.original_tape = e.tape;
+  f.tape = shrunk.tape;
+  f.trace_hash = shrunk.trace_hash;
+  f.shrunk = true;
+  std::string written;
+  if (!o.out_dir.empty()) {
+    absl::StatusOr<std::string> path =
+        WriteEntry(o.out_dir, ShrunkEntry(*t, f, target));
+    if (!path.ok()) return BadInput("shrink", path.status());
+    written = *path;
+  }
+  if (o.json) {
+    nlohmann::json j = FindingJson(f);
+    j.erase("run");
+    j["replays"] = shrunk.attempts;
+    j["unshrunk_reproduce"] = models::ReproduceLine(f.scenario, e.tape);
+    if (!written.empty()) j["written"] = written;
+    std::puts(j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("  reproduce (shrunk, %zu bytes, %lld replays): %s\n",
+              f.tape.size(), static_cast<long long>(shrunk.attempts),
+              models::ReproduceLine(f.scenario, f.tape).c_str());
+  if (!written.empty()) std::printf("  written: %s\n", written.c_str());
   return 0;
 }
 
 int DefaultJob(const CommonOptions& given) {
   CommonOptions o = given;
-  if (o.jobs <= 1)
-    o.jobs =
-        static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o.jobs = Jobs(o);
   if (o.time_seconds <= 0)
     o.time_seconds = 50;  // a safety net: the run budget ends it first
   const std::vector<models::ScenarioSpec> matrix = DefaultMatrix();
@@ -504,11 +536,7 @@ int DefaultJob(const CommonOptions& given) {
                static_cast<unsigned long long>(o.seed), o.jobs);
   absl::StatusOr<Exploration> x =
       RunExploration(o, matrix, runs, /*quiet=*/true);
-  if (!x.ok()) {
-    std::fprintf(stderr, "hangup: %s\n",
-                 std::string(x.status().message()).c_str());
-    return 2;
-  }
+  if (!x.ok()) return BadInput("", x.status());
   const models::ExploreResult& r = x->result;
   if (o.json) {
     PrintSummary(*x, o);
@@ -548,9 +576,10 @@ int DefaultJob(const CommonOptions& given) {
       auto it = best[p.name].find(prop);
       if (it == best[p.name].end()) continue;
       const models::Finding& f = *it->second;
-      std::printf("\n%s breaks %s [%s]\n  %s\n  reproduce: hangup replay %s\n",
+      std::printf("\n%s breaks %s [%s]\n  %s\n  reproduce: %s\n",
                   p.name.c_str(), prop.c_str(), f.violation.signature.c_str(),
-                  f.violation.detail.c_str(), f.Token().c_str());
+                  f.violation.detail.c_str(),
+                  models::ReproduceLine(f.scenario, f.tape).c_str());
     }
   }
   return 0;

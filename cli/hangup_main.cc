@@ -1,12 +1,16 @@
 // hangup: explore, shrink and replay races between an ASGI app's send() and
 // a client that goes away.
 //
-//   hangup                      the main job: the default matrix, a findings
-//   table hangup list                 servers, apps, middleware, clients,
-//   properties, strategies hangup run --server=S --app=A --client=C
-//   [--middleware=M]... [--seed=N | --tape=HEX] hangup explore ... (see --help)
+// clang-format off
+//   hangup                    the main job: the default matrix, findings
+//   hangup list               servers, apps, middleware, clients, properties,
+//                             strategies
+//   hangup run --server=S --app=A --client=C [--middleware=M]...
+//              [--seed=N | --tape=HEX]
+//   hangup explore ...        (see --help)
 //   hangup replay FILE|TOKEN
 //   hangup shrink FILE|TOKEN
+// clang-format on
 //
 // Flags live only here; they are copied into options structs.
 #include <cstdio>
@@ -40,8 +44,9 @@ ABSL_FLAG(int64_t, runs, 0,
           "explore: executions per scenario (0: until --time)");
 ABSL_FLAG(double, time, 0,
           "explore: wall-clock seconds to spend (0: the default)");
-ABSL_FLAG(int, jobs, 1,
-          "explore: worker threads (results do not depend on it)");
+ABSL_FLAG(int, jobs, 0,
+          "explore: worker threads, 0 = one per core (results do not depend "
+          "on it)");
 ABSL_FLAG(std::string, out, "",
           "explore: directory for corpus files of findings");
 ABSL_FLAG(std::vector<std::string>, properties, {},

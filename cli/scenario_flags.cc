@@ -3,11 +3,19 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "models/explorer.h"
 #include "models/outcome.h"
 #include "sim/tape_source.h"
 #include "sim/trace.h"
 
 namespace cli {
+
+int BadInput(absl::string_view command, const absl::Status& status) {
+  std::fprintf(stderr, "hangup%s%s: %s\n", command.empty() ? "" : " ",
+               std::string(command).c_str(),
+               std::string(status.message()).c_str());
+  return 2;
+}
 
 absl::StatusOr<models::ScenarioSpec> SpecFromFlags(const CommonOptions& o) {
   models::ScenarioSpec spec;
@@ -38,7 +46,12 @@ absl::StatusOr<std::unique_ptr<models::Scenario>> BuildScenario(
   return models::Scenario::Create(*spec);
 }
 
-models::PropertyOptions PropertyOptionsFromFlags(const CommonOptions& o) {
+absl::StatusOr<models::PropertyOptions> PropertyOptionsFromFlags(
+    const CommonOptions& o) {
+  if (absl::Status s = models::ValidatePropertyNames(o.properties); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--properties: ", s.message()));
+  }
   models::PropertyOptions p;
   p.receive_bound = sim::Millis(o.bound_receive_ms);
   p.app_end_bound = sim::Millis(o.bound_app_end_ms);
@@ -46,14 +59,27 @@ models::PropertyOptions PropertyOptionsFromFlags(const CommonOptions& o) {
   return p;
 }
 
-void InstallChecker(models::Scenario& scenario, const CommonOptions& o) {
-  scenario.set_checker(models::MakeChecker(PropertyOptionsFromFlags(o)));
-}
-
-std::string ReproduceLine(const models::Scenario& scenario,
-                          const std::vector<uint8_t>& tape) {
-  return absl::StrCat("hangup replay ",
-                      sim::ReplayToken{scenario.Name(), tape}.Encode());
+absl::StatusOr<Strategy> StrategyFromFlags(const CommonOptions& o) {
+  Strategy out;
+  const absl::string_view name =
+      absl::string_view(o.strategy).substr(0, o.strategy.find(':'));
+  if (name != "random" && name != "pct" && name != "dfs" &&
+      o.strategy != "swarm") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--strategy: unknown strategy '", o.strategy,
+                     "' (expected random, pct, pct:d=N, dfs, dfs:pb=N or "
+                     "swarm)"));
+  }
+  out.swarm = o.strategy == "swarm";
+  absl::StatusOr<sim::StrategyOptions> parsed =
+      sim::ParseStrategy(out.swarm ? "random" : o.strategy);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--strategy: ", parsed.status().message()));
+  }
+  out.options = *parsed;
+  out.options.seed = o.seed;
+  return out;
 }
 
 void PrintRun(const models::Scenario& s, const sim::RunReport& r,
@@ -80,7 +106,8 @@ void PrintRun(const models::Scenario& s, const sim::RunReport& r,
               static_cast<long long>(r.result.steps),
               sim::HashToString(r.result.trace_hash).c_str());
   if (r.failed()) std::printf("VIOLATION: %s\n", r.failure.c_str());
-  std::printf("reproduce: %s\n", ReproduceLine(s, r.tape).c_str());
+  std::printf("reproduce: %s\n",
+              models::ReproduceLine(s.Name(), r.tape).c_str());
 }
 
 void AppendListJson(nlohmann::json& j) {

@@ -10,20 +10,31 @@
 #include "models/properties.h"
 #include "models/scenario.h"
 #include "nlohmann/json.hpp"
+#include "sim/explore.h"
 #include "sim/program.h"
 
 namespace cli {
+
+// Prints "hangup <command>: <message>" to stderr; returns 2 (bad input).
+int BadInput(absl::string_view command, const absl::Status& status);
 
 // From --scenario, or --server/--middleware/--app/--client, plus overrides.
 absl::StatusOr<models::ScenarioSpec> SpecFromFlags(const CommonOptions& o);
 absl::StatusOr<std::unique_ptr<models::Scenario>> BuildScenario(
     const CommonOptions& o);
-models::PropertyOptions PropertyOptionsFromFlags(const CommonOptions& o);
-// Checks the properties chosen by --properties (all by default).
-void InstallChecker(models::Scenario& scenario, const CommonOptions& o);
-// The reproduce line for a tape.
-std::string ReproduceLine(const models::Scenario& scenario,
-                          const std::vector<uint8_t>& tape);
+// The properties chosen by --properties (all by default) and their bounds;
+// an error names an unknown property and lists the known ones.
+absl::StatusOr<models::PropertyOptions> PropertyOptionsFromFlags(
+    const CommonOptions& o);
+
+// --strategy and --seed: random, pct[:d=N], dfs[:pb=N], or swarm (a random
+// walk that also switches choice kinds off, see sim/swarm_source.h).
+struct Strategy {
+  sim::StrategyOptions options;  // swarm: random
+  bool swarm = false;
+};
+absl::StatusOr<Strategy> StrategyFromFlags(const CommonOptions& o);
+
 void PrintRun(const models::Scenario& scenario, const sim::RunReport& report,
               const CommonOptions& o);
 // Properties and strategies for `hangup list`.

@@ -2,8 +2,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "models/explorer.h"
 #include "nlohmann/json.hpp"
 #include "sim/tape_source.h"
+#include "sim/trace.h"
 
 namespace models {
 namespace {
@@ -130,6 +133,46 @@ std::string CorpusToJson(const CorpusEntry& e) {
   if (!e.found_by.empty())
     j["found_by"] = nlohmann::ordered_json::parse(e.found_by);
   return j.dump(2) + "\n";
+}
+
+std::string CorpusMismatch(const CorpusEntry& e,
+                           const std::vector<Violation>& violations,
+                           uint64_t trace_hash) {
+  std::vector<std::string> got;
+  for (const Violation& v : violations) {
+    got.push_back(absl::StrCat(v.property, " [", v.signature, "]"));
+  }
+  const std::string got_text =
+      got.empty() ? "no violation" : absl::StrJoin(got, ", ");
+  if (e.expect_property.empty() && !violations.empty()) {
+    return absl::StrCat("expected no violation, got ", got_text);
+  }
+  if (!e.expect_property.empty() &&
+      !HasViolation(violations, e.expect_property, e.expect_signature)) {
+    return absl::StrCat("expected ", e.expect_property, " [",
+                        e.expect_signature.empty() ? "any" : e.expect_signature,
+                        "], got ", got_text);
+  }
+  const std::string hash = sim::HashToString(trace_hash);
+  if (!e.trace_hash.empty() && hash != e.trace_hash) {
+    return absl::StrCat("expected trace hash ", e.trace_hash, ", got ", hash);
+  }
+  return "";
+}
+
+std::string FixedVersionMismatch(const CorpusEntry& e,
+                                 const PropertyOptions& properties) {
+  if (e.fixed_scenario.empty() || e.expect_property.empty()) return "";
+  absl::StatusOr<ScenarioSpec> fixed = ScenarioSpec::Parse(e.fixed_scenario);
+  if (!fixed.ok()) {
+    return absl::StrCat("fixed_scenario: ", fixed.status().message());
+  }
+  if (!HasViolation(ReplayViolations(*fixed, e.tape, properties),
+                    e.expect_property)) {
+    return "";
+  }
+  return absl::StrCat("the fixed version (", e.fixed_scenario,
+                      ") still violates ", e.expect_property);
 }
 
 }  // namespace models

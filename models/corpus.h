@@ -10,13 +10,18 @@
 //    "expect": {"property": "disconnect-delivery", "signature": "never"},
 //    "trace_hash": "0x...",                      (optional)
 //    "fixed_scenario": "server=uvicorn-0.51-wsproto,...",   (optional)
-//    "found_by": {"strategy": "random", "seed": 0, "runs": 1}}  (optional)
+//    "found_by": {"strategy": "random", "seed": 0, "executions": 1,
+//                 "unshrunk_tape_bytes": 1}}                   (optional)
 //
-//   absl::StatusOr<models::CorpusEntry> e = models::ParseCorpus(text,
-//   "x.json"); std::string json = models::CorpusToJson(*e);
+// clang-format off
+//   absl::StatusOr<models::CorpusEntry> e = models::ParseCorpus(text, "x");
+//   std::string json = models::CorpusToJson(*e);
+//   std::string why = models::CorpusMismatch(*e, violations, trace_hash);
+// clang-format on
 //
 // Errors name the file, the field and what was expected.
-// Thread-safety: pure functions.
+// Thread-safety: pure functions (FixedVersionMismatch runs the fixed version
+// on the calling thread).
 #ifndef HANGUP_MODELS_CORPUS_H_
 #define HANGUP_MODELS_CORPUS_H_
 
@@ -26,6 +31,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "models/outcome.h"
+#include "models/properties.h"
 #include "models/scenario.h"
 
 namespace models {
@@ -50,6 +57,21 @@ struct CorpusEntry {
 absl::StatusOr<CorpusEntry> ParseCorpus(absl::string_view text,
                                         absl::string_view file);
 std::string CorpusToJson(const CorpusEntry& entry);
+
+// Whether a replay of `entry`'s tape that broke `violations` with this trace
+// hash gives the entry's verdict: "" when it does, else one line saying what
+// differs ("expected X [S], got ..."). The trace hash is checked only when
+// the entry has one, and after the verdict.
+std::string CorpusMismatch(const CorpusEntry& entry,
+                           const std::vector<Violation>& violations,
+                           uint64_t trace_hash);
+
+// Whether the entry's fixed version (fixed_scenario) still breaks the
+// expected property on the entry's tape: "" when it does not, or when the
+// entry names no fixed version or expects no violation; else one line
+// saying so. Replays the tape once.
+std::string FixedVersionMismatch(const CorpusEntry& entry,
+                                 const PropertyOptions& properties);
 
 }  // namespace models
 

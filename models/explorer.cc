@@ -23,8 +23,28 @@ struct Unit {
   int64_t end;
 };
 
+// 64-bit FNV-1a; deterministic everywhere (never std::hash).
+uint64_t Fnv1a(absl::string_view text) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
 std::string KeyOf(const Violation& v, const std::string& scenario) {
   return absl::StrCat(v.property, "|", scenario, "|", v.signature);
+}
+
+// The last of `violations` with the property and signature of `like`.
+const Violation* LastMatch(const std::vector<Violation>& violations,
+                           const Violation& like) {
+  const Violation* out = nullptr;
+  for (const Violation& v : violations) {
+    if (v.property == like.property && v.signature == like.signature) out = &v;
+  }
+  return out;
 }
 
 class Shared {
@@ -33,7 +53,7 @@ class Shared {
 
   // Records a violation found by run `run`; keeps the earliest run per key.
   void Report(const Violation& v, const std::string& scenario, int64_t run,
-              uint64_t seed, const sim::RunReport& report) {
+              const sim::RunReport& report) {
     const std::string key = KeyOf(v, scenario);
     std::lock_guard<std::mutex> lock(mu_);
     auto it = found_.find(key);
@@ -43,7 +63,6 @@ class Shared {
     f.scenario = scenario;
     f.key = key;
     f.run = run;
-    f.seed = seed;
     f.original_tape = report.tape;
     f.tape = report.tape;
     f.trace_hash = report.result.trace_hash;
@@ -57,11 +76,24 @@ class Shared {
     if (!observer_) return;
     std::lock_guard<std::mutex> lock(mu_);
     observer_->OnProgress(total, static_cast<int64_t>(found_.size()));
-    if (observer_->ShouldStop()) stop_.store(true);
+    PollLocked();
   }
 
-  bool stopped() const { return stop_.load(); }
+  // Without asking the observer: what it asked for last.
+  bool stopped() const { return request_.load() != StopRequest::kNone; }
+  bool aborted() const { return request_.load() == StopRequest::kAbort; }
   int64_t executions() const { return executions_.load(); }
+
+  // Asks the observer; true once it asked to stop or abort.
+  bool ShouldStopNow() {
+    Poll();
+    return stopped();
+  }
+  // Asks the observer; true once it asked to abort.
+  bool ShouldAbortNow() {
+    Poll();
+    return aborted();
+  }
 
   std::vector<Finding> TakeFindings() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -77,20 +109,24 @@ class Shared {
     observer_->OnShrunk(f);
   }
 
-  bool ShouldStopNow() {
-    if (stop_.load()) return true;
-    if (!observer_) return false;
+ private:
+  void Poll() {
+    if (aborted() || !observer_) return;
     std::lock_guard<std::mutex> lock(mu_);
-    if (observer_->ShouldStop()) stop_.store(true);
-    return stop_.load();
+    PollLocked();
+  }
+  // A request only ever rises: none < stop < abort.
+  void PollLocked() {
+    const StopRequest r = observer_->ShouldStop();
+    if (static_cast<int>(r) > static_cast<int>(request_.load()))
+      request_.store(r);
   }
 
- private:
   ExploreObserver* observer_;
   std::mutex mu_;
   std::map<std::string, Finding> found_;  // ordered: deterministic output
   std::atomic<int64_t> executions_{0};
-  std::atomic<bool> stop_{false};
+  std::atomic<StopRequest> request_{StopRequest::kNone};
 };
 
 void RunUnit(const ExploreOptions& o, const Unit& u, const RunChecker& checker,
@@ -102,9 +138,9 @@ void RunUnit(const ExploreOptions& o, const Unit& u, const RunChecker& checker,
   const std::string name = s.Name();
   const sim::ExecutorOptions exec = s.executor_options();
   int64_t pending = 0;
-  auto after_run = [&](int64_t run, uint64_t seed, const sim::RunReport& r) {
+  auto after_run = [&](int64_t run, const sim::RunReport& r) {
     for (const Violation& v : s.last_violations()) {
-      shared.Report(v, name, run, seed, r);
+      shared.Report(v, name, run, r);
     }
     if (++pending == 16) {
       shared.Progress(pending);
@@ -116,7 +152,7 @@ void RunUnit(const ExploreOptions& o, const Unit& u, const RunChecker& checker,
                         .max_runs = u.end});
     while (dfs.BeginRun() && !shared.stopped()) {
       sim::RunReport r = sim::RunProgram(s, dfs, exec);
-      after_run(dfs.runs() - 1, 0, r);
+      after_run(dfs.runs() - 1, r);
     }
   } else {
     sim::StrategyOptions strategy = o.strategy;
@@ -126,33 +162,84 @@ void RunUnit(const ExploreOptions& o, const Unit& u, const RunChecker& checker,
       expected_steps = sim::MeasureChoices(s, exec);
     }
     for (int64_t k = u.begin; k < u.end && !shared.stopped(); ++k) {
-      const uint64_t seed =
-          sim::DeriveSeed(strategy.seed, static_cast<uint64_t>(k));
       std::unique_ptr<sim::ChoiceSource> source = sim::MakeRunSource(
           strategy, static_cast<uint64_t>(k), expected_steps);
       sim::RunReport r;
       if (o.swarm) {
+        const uint64_t seed =
+            sim::DeriveSeed(strategy.seed, static_cast<uint64_t>(k));
         sim::SwarmSource swarm(*source, sim::SwarmSource::MaskFromSeed(seed));
         r = sim::RunProgram(s, swarm, exec);
       } else {
         r = sim::RunProgram(s, *source, exec);
       }
-      after_run(k, seed, r);
+      after_run(k, r);
     }
   }
   shared.Progress(pending);
 }
 
-}  // namespace
-
-uint64_t Fnv1a(absl::string_view text) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
+// Runs `worker` on `jobs` threads (this one included) and waits for them.
+template <typename Worker>
+void OnThreads(int jobs, Worker worker) {
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
 }
+
+// The runs of every scenario, until they are done or a stop request.
+void RunAll(const ExploreOptions& o, int jobs, Shared& shared) {
+  // Units are enumerated, not stored (a time-bounded exploration asks for
+  // 2^40 runs): unit u is chunk u / S of scenario u % S, so scenarios take
+  // turns and a stopped exploration has covered them all evenly.
+  const uint64_t scenarios = o.scenarios.size();
+  const bool dfs = o.strategy.kind == sim::StrategyKind::kDfs;
+  const uint64_t chunks =
+      dfs ? 1
+          : static_cast<uint64_t>((o.runs_per_scenario + kChunkRuns - 1) /
+                                  kChunkRuns);
+  const uint64_t total_units = scenarios * chunks;
+  auto unit_at = [&](uint64_t u) {
+    const size_t scenario = static_cast<size_t>(u % scenarios);
+    if (dfs) return Unit{scenario, 0, o.runs_per_scenario};
+    const int64_t begin = static_cast<int64_t>(u / scenarios) * kChunkRuns;
+    return Unit{scenario, begin,
+                std::min(begin + kChunkRuns, o.runs_per_scenario)};
+  };
+  std::atomic<uint64_t> next{0};
+  OnThreads(jobs, [&]() {
+    RunChecker checker = MakeChecker(o.properties);
+    for (uint64_t u = next++; u < total_units; u = next++) {
+      if (shared.ShouldStopNow()) return;
+      RunUnit(o, unit_at(u), checker, shared);
+    }
+  });
+}
+
+// Shrinks every finding, until they are done or an abort request.
+void ShrinkAll(const ExploreOptions& o, int jobs, Shared& shared,
+               std::vector<Finding>& findings) {
+  std::map<std::string, const ScenarioSpec*> specs;
+  for (const ScenarioSpec& spec : o.scenarios) specs[spec.ToString()] = &spec;
+  std::atomic<size_t> next{0};
+  OnThreads(jobs, [&]() {
+    for (size_t i = next++; i < findings.size(); i = next++) {
+      if (shared.ShouldAbortNow()) return;
+      Finding& f = findings[i];
+      ShrunkFinding s =
+          ShrinkFinding(*specs.at(f.scenario), f.original_tape, f.violation,
+                        o.properties, o.shrink_options);
+      f.tape = std::move(s.tape);
+      f.trace_hash = s.trace_hash;
+      f.violation = std::move(s.violation);  // as the shrunk run words it
+      f.shrunk = true;
+      shared.Shrunk(f);
+    }
+  });
+}
+
+}  // namespace
 
 std::string Finding::Token() const {
   return sim::ReplayToken{scenario, tape}.Encode();
@@ -160,6 +247,12 @@ std::string Finding::Token() const {
 
 std::string Finding::OriginalToken() const {
   return sim::ReplayToken{scenario, original_tape}.Encode();
+}
+
+std::string ReproduceLine(absl::string_view scenario,
+                          const std::vector<uint8_t>& tape) {
+  return absl::StrCat("hangup replay ",
+                      sim::ReplayToken{std::string(scenario), tape}.Encode());
 }
 
 std::vector<Violation> ReplayViolations(const ScenarioSpec& spec,
@@ -177,11 +270,11 @@ std::vector<Violation> ReplayViolations(const ScenarioSpec& spec,
   return (*scenario)->last_violations();
 }
 
-sim::ShrinkResult ShrinkFinding(const ScenarioSpec& spec,
-                                const std::vector<uint8_t>& tape,
-                                const Violation& violation,
-                                const PropertyOptions& properties,
-                                const sim::ShrinkOptions& options) {
+ShrunkFinding ShrinkFinding(const ScenarioSpec& spec,
+                            const std::vector<uint8_t>& tape,
+                            const Violation& violation,
+                            const PropertyOptions& properties,
+                            const sim::ShrinkOptions& options) {
   auto scenario = Scenario::Create(spec);
   SIM_CHECK(scenario.ok()) << scenario.status().message();
   Scenario& s = **scenario;
@@ -189,92 +282,41 @@ sim::ShrinkResult ShrinkFinding(const ScenarioSpec& spec,
   const sim::ExecutorOptions exec = s.executor_options();
   auto still_fails = [&](const std::vector<uint8_t>& candidate) {
     sim::ReplayTape(s, candidate, exec);
-    for (const Violation& v : s.last_violations()) {
-      if (v.property == violation.property &&
-          v.signature == violation.signature) {
-        return true;
-      }
-    }
-    return false;
+    return LastMatch(s.last_violations(), violation) != nullptr;
   };
-  sim::ShrinkResult result = sim::ShrinkTape(tape, still_fails, options);
-  // Normalise: the tape the shrunk run actually consumed.
-  sim::RunReport canonical = sim::ReplayTape(s, result.tape, exec);
-  if (still_fails(canonical.tape)) result.tape = canonical.tape;
-  return result;
+  sim::ShrinkResult shrunk = sim::ShrinkTape(tape, still_fails, options);
+  ShrunkFinding out;
+  out.attempts = shrunk.attempts;
+  // Normalise: the tape the shrunk run actually consumed, when it still
+  // fails. The hash and violation are those of a replay of the tape kept.
+  sim::RunReport run = sim::ReplayTape(s, shrunk.tape, exec);
+  std::vector<Violation> violations = s.last_violations();
+  out.tape = std::move(shrunk.tape);
+  if (run.tape != out.tape) {
+    std::vector<uint8_t> consumed = run.tape;
+    sim::RunReport again = sim::ReplayTape(s, consumed, exec);
+    if (LastMatch(s.last_violations(), violation) != nullptr) {
+      out.tape = std::move(consumed);
+      run = std::move(again);
+      violations = s.last_violations();
+    }
+  }
+  out.trace_hash = run.result.trace_hash;
+  const Violation* match = LastMatch(violations, violation);
+  out.violation = match != nullptr ? *match : violation;
+  return out;
 }
 
 ExploreResult Explore(const ExploreOptions& o, ExploreObserver* observer) {
-  // Units are enumerated, not stored (a time-bounded exploration asks for
-  // 2^40 runs): unit u is chunk u / S of scenario u % S, so scenarios take
-  // turns and a stopped exploration has covered them all evenly.
-  const uint64_t scenarios = o.scenarios.size();
-  const bool dfs = o.strategy.kind == sim::StrategyKind::kDfs;
-  const uint64_t chunks =
-      dfs ? 1
-          : static_cast<uint64_t>((o.runs_per_scenario + kChunkRuns - 1) / kChunkRuns);
-  const uint64_t total_units = scenarios * chunks;
-  auto unit_at = [&](uint64_t u) {
-    const size_t scenario = static_cast<size_t>(u % scenarios);
-    if (dfs) return Unit{scenario, 0, o.runs_per_scenario};
-    const int64_t begin = static_cast<int64_t>(u / scenarios) * kChunkRuns;
-    return Unit{scenario, begin, std::min(begin + kChunkRuns, o.runs_per_scenario)};
-  };
-  Shared shared(observer);
-  std::atomic<uint64_t> next{0};
-  auto worker = [&]() {
-    RunChecker checker = MakeChecker(o.properties);
-    for (uint64_t u = next++; u < total_units; u = next++) {
-      if (shared.ShouldStopNow()) return;
-      RunUnit(o, unit_at(u), checker, shared);
-    }
-  };
   const int jobs = std::max(1, o.jobs);
-  std::vector<std::thread> threads;
-  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads) t.join();
-
+  Shared shared(observer);
+  RunAll(o, jobs, shared);
   ExploreResult result;
   result.executions = shared.executions();
   result.stopped = shared.stopped();
   result.findings = shared.TakeFindings();
-  if (!o.shrink || result.stopped) return result;
-
-  std::map<std::string, const ScenarioSpec*> specs;
-  for (const ScenarioSpec& spec : o.scenarios) {
-    auto s = Scenario::Create(spec);
-    if (s.ok()) specs[(*s)->Name()] = &spec;
-  }
-  std::atomic<size_t> next_finding{0};
-  auto shrinker = [&]() {
-    for (size_t i = next_finding++; i < result.findings.size();
-         i = next_finding++) {
-      if (shared.ShouldStopNow()) return;
-      Finding& f = result.findings[i];
-      const ScenarioSpec& spec = *specs.at(f.scenario);
-      sim::ShrinkResult s = ShrinkFinding(spec, f.original_tape, f.violation,
-                                          o.properties, o.shrink_options);
-      f.tape = s.tape;
-      f.shrunk = true;
-      f.shrink_attempts = s.attempts;
-      sim::RunReport report;
-      std::vector<Violation> v =
-          ReplayViolations(spec, f.tape, o.properties, &report);
-      f.trace_hash = report.result.trace_hash;
-      for (const Violation& x : v) {
-        if (x.property == f.violation.property &&
-            x.signature == f.violation.signature) {
-          f.violation = x;  // the detail as the shrunk run says it
-        }
-      }
-      shared.Shrunk(f);
-    }
-  };
-  threads.clear();
-  for (int j = 1; j < jobs; ++j) threads.emplace_back(shrinker);
-  shrinker();
-  for (std::thread& t : threads) t.join();
+  if (o.shrink) ShrinkAll(o, jobs, shared, result.findings);
+  result.aborted = shared.aborted();
   return result;
 }
 

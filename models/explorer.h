@@ -7,11 +7,14 @@
 // matrix and the number of jobs, so a finding is reproducible alone, and the
 // result (the findings, their tapes, the runs that found them) does not
 // depend on --jobs. Only a stop request (Ctrl-C, a wall-clock budget) makes
-// it depend on timing; the observer hears of every finding as it is found.
+// it depend on timing; the observer hears of every finding as it is found
+// (and of a finding again, after shrinking, when it is shrunk).
 //
-//   models::ExploreOptions opts{.scenarios = {spec}, .runs_per_scenario =
-//   10000}; models::ExploreResult r = models::Explore(opts, &observer); for
-//   (const models::Finding& f : r.findings) ... f.reproduce ...
+// clang-format off
+//   models::ExploreOptions opts{.scenarios = {spec}, .runs_per_scenario = 99};
+//   models::ExploreResult r = models::Explore(opts, &observer);
+//   for (const models::Finding& f : r.findings) ... f.Token() ...
+// clang-format on
 //
 // Thread-safety: Explore runs `jobs` worker threads of its own; observer
 // callbacks are serialised (never called concurrently).
@@ -22,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "models/outcome.h"
 #include "models/properties.h"
 #include "models/scenario.h"
@@ -36,9 +40,6 @@ struct ExploreOptions {
   bool swarm = false;
   // Runs per scenario (DFS: at most this many; it may exhaust sooner).
   int64_t runs_per_scenario = 1000;
-  // Stop a scenario once every finding it has was found this many runs ago
-  // (0 = never): keeps big matrices cheap without losing new properties.
-  int64_t quiet_runs = 0;
   int jobs = 1;
   PropertyOptions properties;
   bool shrink = true;
@@ -50,15 +51,20 @@ struct Finding {
   std::string scenario;  // the spec, canonical
   std::string key;       // property|scenario|signature
   int64_t run = -1;      // the run (0-based, per scenario) that found it
-  uint64_t seed = 0;     // that run's seed
   std::vector<uint8_t> original_tape;
   std::vector<uint8_t> tape;  // shrunk (== original when not shrunk)
   uint64_t trace_hash = 0;    // of `tape`
   bool shrunk = false;
-  int64_t shrink_attempts = 0;
 
   std::string Token() const;          // hangup1:<scenario>:<tape hex>
   std::string OriginalToken() const;  // with the unshrunk tape
+};
+
+// What an observer asks of a running exploration.
+enum class StopRequest {
+  kNone,   // go on
+  kStop,   // a budget is spent: run no more, but shrink what was found
+  kAbort,  // stop at once (Ctrl-C): shrink nothing more
 };
 
 class ExploreObserver {
@@ -73,21 +79,19 @@ class ExploreObserver {
     (void)executions;
     (void)findings;
   }
-  // Polled between runs; true stops the exploration (it returns what it has).
-  virtual bool ShouldStop() { return false; }
+  // Polled between runs, and between findings while shrinking.
+  virtual StopRequest ShouldStop() { return StopRequest::kNone; }
 };
 
 struct ExploreResult {
   int64_t executions = 0;
-  bool stopped = false;           // ShouldStop() ended it early
+  bool stopped = false;           // ShouldStop() ended the runs early
+  bool aborted = false;           // kAbort: shrinking skipped or cut short
   std::vector<Finding> findings;  // sorted by key
 };
 
 // REQUIRES: every spec builds (Scenario::Create succeeds).
 ExploreResult Explore(const ExploreOptions& options, ExploreObserver* observer);
-
-// 64-bit FNV-1a; deterministic everywhere (never std::hash).
-uint64_t Fnv1a(absl::string_view text);
 
 // Replays `tape` on `spec` and returns the run's violations (with its
 // outcome and report, when asked for).
@@ -98,12 +102,25 @@ std::vector<Violation> ReplayViolations(const ScenarioSpec& spec,
                                         Outcome* outcome = nullptr,
                                         bool record_trace = false);
 
+struct ShrunkFinding {
+  std::vector<uint8_t> tape;  // the shortest found, as the run consumed it
+  int64_t attempts = 0;       // replays the shrinking took
+  uint64_t trace_hash = 0;    // of a replay of `tape`
+  Violation violation;        // as the run on `tape` reports it
+};
+
 // Shrinks `tape` keeping a violation with this property and signature.
-sim::ShrinkResult ShrinkFinding(const ScenarioSpec& spec,
-                                const std::vector<uint8_t>& tape,
-                                const Violation& violation,
-                                const PropertyOptions& properties,
-                                const sim::ShrinkOptions& options);
+// REQUIRES: `spec` builds, and `tape` breaks `violation` on it.
+ShrunkFinding ShrinkFinding(const ScenarioSpec& spec,
+                            const std::vector<uint8_t>& tape,
+                            const Violation& violation,
+                            const PropertyOptions& properties,
+                            const sim::ShrinkOptions& options);
+
+// The one line that replays `tape` on `scenario` (a canonical spec):
+// "hangup replay hangup1:<scenario>:<tape hex>".
+std::string ReproduceLine(absl::string_view scenario,
+                          const std::vector<uint8_t>& tape);
 
 }  // namespace models
 

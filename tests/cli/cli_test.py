@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end tests of the hangup command: errors for bad input, replay
-verdicts, JSON output, and Ctrl-C during an exploration losing no finding
-already reported.
+verdicts, JSON output, shrinking, --out files that do not depend on --jobs, a
+time budget that still shrinks, and Ctrl-C during an exploration losing no
+finding already reported.
 
 Usage: cli_test.py HANGUP_BINARY SOURCE_DIR
 """
@@ -66,6 +67,21 @@ class BadInput(unittest.TestCase):
         self.assertEqual(rc, 2)
         self.assertIn("cannot read", err)
 
+    def test_unknown_property_is_bad_input_for_every_command(self):
+        corpus = os.path.join(SOURCE, "corpus", "hypercorn-50-fin-no-disconnect.json")
+        scenario = "--scenario=server=ref-noop,app=sse-stream,client=http-full"
+        for args in (["replay", corpus], ["shrink", corpus], ["run", scenario],
+                     ["explore", scenario, "--runs=1"]):
+            rc, out, err = run(*args, "--properties=bogus")
+            self.assertEqual(rc, 2, args)
+            self.assertIn("unknown property 'bogus'", err, args)
+
+    def test_run_rejects_dfs_and_names_every_strategy_it_takes(self):
+        rc, out, err = run("run", "--strategy=dfs", "--server=ref-noop", "--app=sse-stream",
+                           "--client=http-full")
+        self.assertEqual(rc, 2)
+        self.assertIn("random, pct or swarm", err)
+
 
 class Replay(unittest.TestCase):
     def corpus_file(self, name):
@@ -106,12 +122,75 @@ class Replay(unittest.TestCase):
         rc, out, err = run("replay", "--json", a["token"])
         self.assertEqual(json.loads(out)["trace_hash"], a["trace_hash"])
 
+    def test_run_takes_every_strategy_list_offers_but_dfs(self):
+        rc, out, err = run("list", "--json")
+        names = [s["name"] for s in json.loads(out)["strategies"]]
+        self.assertIn("swarm", names)
+        for name in names:
+            if name == "dfs":
+                continue
+            rc, out, err = run("run", "--json", "--strategy=" + name, "--seed=3",
+                               "--server=daphne-4.0.0", "--app=ws-tight-push",
+                               "--client=ws-close-at-random")
+            self.assertEqual(rc, 0, name + ": " + err)
+            token = json.loads(out)["token"]
+            rc, again, err = run("replay", "--json", token)
+            self.assertEqual(json.loads(again)["trace_hash"], json.loads(out)["trace_hash"])
+
+    def test_shrink_json(self):
+        token = ("hangup1:server=uvicorn-0.28.0,app=stream-taskgroup,"
+                 "client=http-close-at-random:0000010101")
+        rc, out, err = run("shrink", "--json", token)
+        self.assertEqual(rc, 0, err)
+        j = json.loads(out)
+        self.assertLessEqual(j["tape_bytes"], j["unshrunk_tape_bytes"])
+        rc, out, err = run("replay", "--json", j["reproduce"].split()[-1])
+        self.assertEqual(json.loads(out)["trace_hash"], j["trace_hash"])
+
+    def test_shrink_of_a_tape_without_the_violation_says_so(self):
+        rc, out, err = run("shrink", "hangup1:server=ref-noop,app=sse-stream,client=http-full:")
+        self.assertEqual(rc, 1)
+        self.assertIn("violates no property: nothing to shrink", err)
+
     def test_list_json(self):
         rc, out, err = run("list", "--json")
         self.assertEqual(rc, 0)
         j = json.loads(out)
         for key in ("servers", "apps", "middleware", "clients", "properties", "strategies"):
             self.assertTrue(j[key], key)
+
+
+class Explore(unittest.TestCase):
+    SCENARIO = "--scenario=server=uvicorn-0.28.0,app=stream-taskgroup,client=http-close-at-random"
+
+    def test_out_files_do_not_depend_on_jobs(self):
+        # With two jobs a later chunk may report a key first; the file must
+        # still hold the earliest run, as with one job.
+        dirs = [tempfile.mkdtemp(), tempfile.mkdtemp()]
+        try:
+            for jobs, d in zip((1, 2), dirs):
+                rc, out, err = run("explore", self.SCENARIO, "--seed=5", "--runs=2000",
+                                   "--no_shrink", "--jobs=%d" % jobs, "--out=" + d)
+                self.assertEqual(rc, 1, err)
+            names = sorted(os.listdir(dirs[0]))
+            self.assertTrue(names)
+            self.assertEqual(names, sorted(os.listdir(dirs[1])))
+            for name in names:
+                with open(os.path.join(dirs[0], name)) as a, open(os.path.join(dirs[1], name)) as b:
+                    self.assertEqual(a.read(), b.read(), name)
+        finally:
+            for d in dirs:
+                shutil.rmtree(d)
+
+    def test_a_time_budget_still_shrinks(self):
+        rc, out, err = run("explore", self.SCENARIO, "--time=0.5", "--json")
+        self.assertEqual(rc, 1, err)
+        j = json.loads(out)
+        self.assertTrue(j["stopped_early"])
+        self.assertTrue(j["findings"])
+        for f in j["findings"]:
+            self.assertTrue(f["shrunk"], f)
+        self.assertTrue(any(f["tape_bytes"] < f["unshrunk_tape_bytes"] for f in j["findings"]))
 
 
 class Interrupt(unittest.TestCase):

@@ -1,5 +1,6 @@
 // The explorer: results independent of the number of jobs, shrinking keeps
-// the violation, and a stop request returns what was found so far.
+// the violation, a stop request returns what was found so far, and only an
+// abort (not a spent budget) skips shrinking.
 #include "models/explorer.h"
 
 #include "gtest/gtest.h"
@@ -56,12 +57,8 @@ TEST(Explorer, ShrunkTapesStillBreakTheSamePropertyAndAreNoLonger) {
     sim::RunReport report;
     std::vector<Violation> v =
         ReplayViolations(*spec, f.tape, opts.properties, &report);
-    bool same = false;
-    for (const Violation& x : v) {
-      same |= x.property == f.violation.property &&
-              x.signature == f.violation.signature;
-    }
-    EXPECT_TRUE(same) << f.key;
+    EXPECT_TRUE(HasViolation(v, f.violation.property, f.violation.signature))
+        << f.key;
     EXPECT_EQ(report.result.trace_hash, f.trace_hash) << f.key;
   }
 }
@@ -92,7 +89,9 @@ TEST(Explorer, AStopRequestReturnsEveryFindingReportedSoFar) {
     int64_t progress_calls = 0;
     void OnFinding(const Finding& f) override { reported.push_back(f.key); }
     void OnProgress(int64_t, int64_t) override { ++progress_calls; }
-    bool ShouldStop() override { return reported.size() >= 2; }
+    StopRequest ShouldStop() override {
+      return reported.size() >= 2 ? StopRequest::kStop : StopRequest::kNone;
+    }
   } observer;
   ExploreOptions opts;
   opts.scenarios = SmallMatrix();
@@ -105,6 +104,43 @@ TEST(Explorer, AStopRequestReturnsEveryFindingReportedSoFar) {
   for (const std::string& key : observer.reported)
     EXPECT_TRUE(returned.count(key)) << key;
   EXPECT_GT(observer.progress_calls, 0);
+}
+
+// Stops once `findings` findings were reported, with `request`.
+struct StopAfter : ExploreObserver {
+  StopAfter(size_t findings, StopRequest request)
+      : findings(findings), request(request) {}
+  void OnFinding(const Finding&) override { ++found; }
+  void OnShrunk(const Finding&) override { ++shrunk; }
+  StopRequest ShouldStop() override {
+    return found >= findings ? request : StopRequest::kNone;
+  }
+  size_t findings;
+  StopRequest request;
+  size_t found = 0;
+  size_t shrunk = 0;
+};
+
+TEST(Explorer, ABudgetStopStillShrinksButAnAbortDoesNot) {
+  for (StopRequest request : {StopRequest::kStop, StopRequest::kAbort}) {
+    const bool abort = request == StopRequest::kAbort;
+    SCOPED_TRACE(abort ? "abort" : "stop");
+    StopAfter observer(2, request);
+    ExploreOptions opts;
+    opts.scenarios = SmallMatrix();
+    opts.runs_per_scenario = 100000;
+    ExploreResult r = Explore(opts, &observer);
+    EXPECT_TRUE(r.stopped);
+    EXPECT_EQ(r.aborted, abort);
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(observer.shrunk, abort ? size_t{0} : r.findings.size());
+    for (const Finding& f : r.findings) {
+      EXPECT_EQ(f.shrunk, !abort) << f.key;
+      if (abort) {
+        EXPECT_EQ(f.tape, f.original_tape) << f.key;
+      }
+    }
+  }
 }
 
 }  // namespace
