@@ -9,10 +9,15 @@
 // file is the replay token: scenario FuzzScenarios()[data[0] % size]
 // with tape data[1..] is `hangup replay hangup1:<spec>:<hex of data[1..]>`.
 //
-// The list is fixed and ordered. Changing it (adding, removing or reordering
-// entries, or changing what a named preset, app or client does) changes what
-// old fuzz inputs and seed directories mean; append new entries at the end.
-// Corpus files (corpus/*.json) do not depend on it: they name their scenario.
+// The list is ordered and append-only. What stays stable is limited: with N
+// entries, an input whose byte 0 is below N names entry byte 0, and keeps
+// that meaning when entries are appended (the seeds written from corpus/ and
+// the base seeds all start with such a byte); an input whose byte 0 is N or
+// more names entry byte 0 % N, which changes whenever the list grows, so
+// appending remaps those inputs (libFuzzer's mutations make many). Removing
+// or reordering entries, or changing what a named preset, app or client
+// does, changes what old inputs mean in any case. Corpus files
+// (corpus/*.json) do not depend on the list: they name their scenario.
 //
 //   fuzz::FuzzInput in = fuzz::DecodeFuzzInput({data, size});
 //   const char* spec = fuzz::FuzzScenarios()[in.scenario].spec;

@@ -1,8 +1,8 @@
 #include "fuzz/fuzz_runner.h"
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "models/explorer.h"
 #include "models/properties.h"
 #include "sim/check.h"
 #include "sim/tape_source.h"
@@ -10,8 +10,7 @@
 namespace fuzz {
 
 std::string ScenarioRunner::Run::Reproducer() const {
-  return absl::StrCat("hangup replay ",
-                      sim::ReplayToken{scenario, report.tape}.Encode());
+  return models::ReproduceLine(scenario, report.tape);
 }
 
 namespace {

@@ -25,7 +25,6 @@
 #include "absl/strings/str_join.h"
 #include "fuzz/replay_driver.h"
 #include "models/corpus.h"
-#include "sim/trace.h"
 
 ABSL_FLAG(std::string, write_seeds, "",
           "write the seed inputs (corpus entries the target can express, "
@@ -98,36 +97,13 @@ bool LoadEntry(const fs::path& path, models::CorpusEntry& entry) {
 // "" when the replay matches the entry's expectation, else what differs.
 std::string Mismatch(const models::CorpusEntry& e,
                      const fuzz::CorpusReplay& r) {
-  std::vector<std::string> got;
-  bool found = false;
-  for (const models::Violation& v : r.violations) {
-    got.push_back(absl::StrCat(v.property, " [", v.signature, "]"));
-    found |= v.property == e.expect_property &&
-             (e.expect_signature.empty() || v.signature == e.expect_signature);
-  }
-  const std::string got_text =
-      got.empty() ? "no violation" : absl::StrJoin(got, ", ");
-  if (e.expect_property.empty() && !r.violations.empty()) {
-    return absl::StrCat("expected no violation, got ", got_text);
-  }
-  if (!e.expect_property.empty() && !found) {
-    return absl::StrCat("expected ", e.expect_property, " [",
-                        e.expect_signature.empty() ? "any" : e.expect_signature,
-                        "], got ", got_text);
-  }
-  if (!r.fresh.empty()) {
-    const models::Violation& v = r.fresh.front();
-    return absl::StrCat("the fuzz target reports ", v.property, " [",
-                        v.signature,
-                        "] as new, so this entry's seed would stop the fuzzer "
-                        "at once; list the tape among the scenario's known "
-                        "tapes (fuzz/fuzz_input.cc)");
-  }
-  const std::string hash = sim::HashToString(r.trace_hash);
-  if (!e.trace_hash.empty() && hash != e.trace_hash) {
-    return absl::StrCat("expected trace hash ", e.trace_hash, ", got ", hash);
-  }
-  return "";
+  std::string verdict = models::CorpusMismatch(e, r.violations, r.trace_hash);
+  if (!verdict.empty() || r.fresh.empty()) return verdict;
+  const models::Violation& v = r.fresh.front();
+  return absl::StrCat("the fuzz target reports ", v.property, " [", v.signature,
+                      "] as new, so this entry's seed would stop the fuzzer "
+                      "at once; list the tape among the scenario's known "
+                      "tapes (fuzz/fuzz_input.cc)");
 }
 
 int ReplayCorpus(const std::vector<fs::path>& files) {

@@ -7,7 +7,9 @@
 // Past its end the tape reads as zeros (the simplest choice) rather than
 // falling back to a PRNG, so the input file is the replay token and nothing
 // else: `hangup replay hangup1:<spec>:<hex of bytes 1..>` replays it. The
-// list is append-only: changing it changes what old inputs mean.
+// list is append-only, which keeps the meaning of inputs whose byte 0 is
+// below its size; larger values are taken modulo the size and are remapped
+// when it grows (fuzz/fuzz_input.h).
 //
 // Every run is checked against every property (models::MakeChecker with the
 // default bounds). A violation is reported only when it is new: neither the
@@ -113,10 +115,7 @@ class ScenarioTarget : public fuzz::ReplayTarget {
     const fuzz::FuzzInput in = fuzz::DecodeFuzzInput(input);
     std::vector<uint8_t> tape = in.tape;
     sim::TrimTape(tape);
-    return absl::StrCat(
-        "hangup replay ",
-        sim::ReplayToken{fuzz::FuzzScenarios()[in.scenario].spec, tape}
-            .Encode());
+    return models::ReproduceLine(fuzz::FuzzScenarios()[in.scenario].spec, tape);
   }
 
   std::vector<fuzz::Seed> BaseSeeds() override {
