@@ -13,8 +13,6 @@
 namespace models {
 namespace {
 
-enum class CloseKind : uint8_t { kFin, kRst, kCloseFrame };
-
 // Delays a "close at a time drawn from the tape" client picks from.
 constexpr sim::Duration kCloseDelays[] = {
     sim::Millis(0),  sim::Millis(5),   sim::Millis(15), sim::Millis(35),
@@ -82,43 +80,42 @@ class ClientBase : public Client {
     co_return true;
   }
 
-  void CloseNow(CloseKind kind, int32_t code = 1000) {
+  void CloseNow(ClientCloseKind kind, int32_t code = 1000) {
     // No close frame before the handshake completed: a client that gives up
     // then just closes the connection.
-    if (kind == CloseKind::kCloseFrame && !ctx_.outcome.client.ws_accepted) {
-      kind = CloseKind::kFin;
+    if (kind == ClientCloseKind::kCloseFrame &&
+        !ctx_.outcome.client.ws_accepted) {
+      kind = ClientCloseKind::kFin;
     }
     if (ctx_.outcome.client_closed == sim::Time::Infinite()) {
       ctx_.outcome.client_closed = ctx_.executor.Now();
-      ctx_.outcome.client_close_kind = kind == CloseKind::kFin ? "fin"
-                                       : kind == CloseKind::kRst
-                                           ? "rst"
-                                           : "close-frame";
-      if (kind == CloseKind::kCloseFrame) ctx_.outcome.client_close_code = code;
+      ctx_.outcome.client_close_kind = kind;
+      if (kind == ClientCloseKind::kCloseFrame)
+        ctx_.outcome.client_close_code = code;
     }
     ctx_.executor.Record(kEvClientClose, static_cast<int>(kind), code,
                          [kind, code] {
                            switch (kind) {
-                             case CloseKind::kFin:
+                             case ClientCloseKind::kFin:
                                return std::string("close (FIN)");
-                             case CloseKind::kRst:
+                             case ClientCloseKind::kRst:
                                return std::string("abort (RST)");
-                             case CloseKind::kCloseFrame:
+                             case ClientCloseKind::kCloseFrame:
                                return absl::StrCat("close frame ", code);
                            }
                            return std::string();
                          });
     switch (kind) {
-      case CloseKind::kFin:
+      case ClientCloseKind::kFin:
         // shutdown(SHUT_WR), then close(): FIN first; the kernel follows
         // with RST if response data is still unread (as a real client does).
         ctx_.endpoint.ShutdownWrite();
         ctx_.endpoint.Close();
         break;
-      case CloseKind::kRst:
+      case ClientCloseKind::kRst:
         ctx_.endpoint.Abort();
         break;
-      case CloseKind::kCloseFrame:
+      case ClientCloseKind::kCloseFrame:
         Write(4, {wire::Frame::kWsClose, code, 0, true});
         break;
     }
@@ -149,6 +146,22 @@ class ClientBase : public Client {
     ctx_.endpoint.Close();
   }
 
+  // Closes with `kind`; when that sends a close frame, waits for the reply.
+  sim::Task<void> Close(ClientCloseKind kind, int32_t code) {
+    const bool frame =
+        kind == ClientCloseKind::kCloseFrame && ctx_.outcome.client.ws_accepted;
+    CloseNow(kind, code);
+    if (frame) co_await AwaitCloseReplyThenClose();
+  }
+
+  // For a client closing at a random time: now plus a delay drawn from the
+  // tape.
+  sim::Time DrawCloseDeadline() {
+    const uint32_t pick =
+        ctx_.executor.Choose(sim::ChoiceKind::kDelay, std::size(kCloseDelays));
+    return ctx_.executor.Now() + kCloseDelays[pick];
+  }
+
   static bool IsCloseFrame(const wire::Unit& u) {
     return u.frame == wire::Frame::kWsClose;
   }
@@ -165,7 +178,7 @@ class ClientBase : public Client {
 // reads `chunks` body chunks (-1: the whole response), then closes.
 class HttpClient : public ClientBase {
  public:
-  HttpClient(ClientContext& ctx, int chunks, CloseKind kind,
+  HttpClient(ClientContext& ctx, int chunks, ClientCloseKind kind,
              bool complete_request = true, sim::Duration read_gap = {})
       : ClientBase(ctx),
         chunks_(chunks),
@@ -188,7 +201,7 @@ class HttpClient : public ClientBase {
     }
     wire::Unit u;
     while (co_await ReadOne(&u)) {
-      if (u.frame == wire::Frame::kRespBody && u.last) break;
+      if (IsFinalBody(u)) break;
       if (chunks_ > 0 && ctx_.outcome.client.body_chunks >= chunks_) {
         CloseNow(kind_);
         co_return;
@@ -201,7 +214,7 @@ class HttpClient : public ClientBase {
 
  private:
   int chunks_;
-  CloseKind kind_;
+  ClientCloseKind kind_;
   bool complete_request_;
   sim::Duration read_gap_;
 };
@@ -213,12 +226,11 @@ class HttpCloseAtRandom : public ClientBase {
   using ClientBase::ClientBase;
   sim::Task<void> Run() override {
     Write(120, {wire::Frame::kReqHead, -1, 0, true});
-    const uint32_t pick =
-        ctx_.executor.Choose(sim::ChoiceKind::kDelay, std::size(kCloseDelays));
-    const sim::Time deadline = ctx_.executor.Now() + kCloseDelays[pick];
-    const CloseKind kind = ctx_.executor.Choose(sim::ChoiceKind::kPick, 2) == 0
-                               ? CloseKind::kFin
-                               : CloseKind::kRst;
+    const sim::Time deadline = DrawCloseDeadline();
+    const ClientCloseKind kind =
+        ctx_.executor.Choose(sim::ChoiceKind::kPick, 2) == 0
+            ? ClientCloseKind::kFin
+            : ClientCloseKind::kRst;
     co_await ReadUntil(deadline, &IsFinalBody);
     CloseNow(kind);
   }
@@ -230,7 +242,7 @@ class WsClient : public ClientBase {
  public:
   // Reads `messages` messages, then closes with `kind`; -1 reads until the
   // server closes, answering its close frame after 100 ms (ws-normal).
-  WsClient(ClientContext& ctx, int messages, CloseKind kind,
+  WsClient(ClientContext& ctx, int messages, ClientCloseKind kind,
            int32_t code = 1000, sim::Duration stall = {})
       : ClientBase(ctx),
         messages_(messages),
@@ -272,7 +284,7 @@ class WsClient : public ClientBase {
     if (server_closed) {
       // Answer the server's close frame, as a browser does.
       co_await sim::Sleep(sim::Millis(100));
-      CloseNow(CloseKind::kCloseFrame, u.code < 0 ? 1000 : u.code);
+      CloseNow(ClientCloseKind::kCloseFrame, u.code < 0 ? 1000 : u.code);
       co_await sim::Sleep(sim::Millis(1));
       ctx_.endpoint.Close();
       co_return;
@@ -280,18 +292,15 @@ class WsClient : public ClientBase {
     // Stop reading for a while before closing (backpressure builds up).
     if (!stall_.IsZero()) co_await sim::Sleep(stall_);
     if (messages_ < 0) {
-      CloseNow(CloseKind::kFin);
+      CloseNow(ClientCloseKind::kFin);
       co_return;
     }
-    const bool frame =
-        kind_ == CloseKind::kCloseFrame && ctx_.outcome.client.ws_accepted;
-    CloseNow(kind_, code_);
-    if (frame) co_await AwaitCloseReplyThenClose();
+    co_await Close(kind_, code_);
   }
 
  private:
   int messages_;
-  CloseKind kind_;
+  ClientCloseKind kind_;
   int32_t code_;
   sim::Duration stall_;
 };
@@ -303,60 +312,56 @@ class WsCloseAtRandom : public ClientBase {
   using ClientBase::ClientBase;
   sim::Task<void> Run() override {
     Write(160, {wire::Frame::kWsUpgrade, -1, 0, false});
-    const uint32_t pick =
-        ctx_.executor.Choose(sim::ChoiceKind::kDelay, std::size(kCloseDelays));
-    const sim::Time deadline = ctx_.executor.Now() + kCloseDelays[pick];
+    const sim::Time deadline = DrawCloseDeadline();
     const uint32_t how = ctx_.executor.Choose(sim::ChoiceKind::kPick, 3);
-    const CloseKind kind = how == 0   ? CloseKind::kCloseFrame
-                           : how == 1 ? CloseKind::kFin
-                                      : CloseKind::kRst;
+    const ClientCloseKind kind = how == 0   ? ClientCloseKind::kCloseFrame
+                                 : how == 1 ? ClientCloseKind::kFin
+                                            : ClientCloseKind::kRst;
     co_await ReadUntil(deadline, &IsCloseFrame);
-    const bool frame =
-        kind == CloseKind::kCloseFrame && ctx_.outcome.client.ws_accepted;
-    CloseNow(kind, 1000);
-    if (frame) co_await AwaitCloseReplyThenClose();
+    co_await Close(kind, 1000);
   }
 };
 
-std::unique_ptr<Client> Http(ClientContext& c, int chunks, CloseKind kind) {
+std::unique_ptr<Client> Http(ClientContext& c, int chunks,
+                             ClientCloseKind kind) {
   return std::make_unique<HttpClient>(c, chunks, kind);
 }
 
 const ClientInfo kClients[] = {
     {"http-full", "reads the whole response, then closes", Protocol::kHttp,
-     [](ClientContext& c) { return Http(c, -1, CloseKind::kFin); }},
+     [](ClientContext& c) { return Http(c, -1, ClientCloseKind::kFin); }},
     {"http-fin-after-1", "closes (FIN) after the first body chunk",
      Protocol::kHttp,
-     [](ClientContext& c) { return Http(c, 1, CloseKind::kFin); }},
+     [](ClientContext& c) { return Http(c, 1, ClientCloseKind::kFin); }},
     {"http-fin-after-3", "closes (FIN) after 3 body chunks", Protocol::kHttp,
-     [](ClientContext& c) { return Http(c, 3, CloseKind::kFin); }},
+     [](ClientContext& c) { return Http(c, 3, ClientCloseKind::kFin); }},
     {"http-fin-after-5",
      "closes (FIN) after 5 body chunks (all of cleanup-background's content, "
      "as a client that "
      "knows the length)",
      Protocol::kHttp,
-     [](ClientContext& c) { return Http(c, 5, CloseKind::kFin); }},
+     [](ClientContext& c) { return Http(c, 5, ClientCloseKind::kFin); }},
     {"http-rst-after-1", "resets (RST) after the first body chunk",
      Protocol::kHttp,
-     [](ClientContext& c) { return Http(c, 1, CloseKind::kRst); }},
+     [](ClientContext& c) { return Http(c, 1, ClientCloseKind::kRst); }},
     {"http-fin-before-response",
      "sends the request, then closes (FIN) before any response",
      Protocol::kHttp,
-     [](ClientContext& c) { return Http(c, 0, CloseKind::kFin); }},
+     [](ClientContext& c) { return Http(c, 0, ClientCloseKind::kFin); }},
     {"http-rst-before-response",
      "sends the request, then resets (RST) before any response",
      Protocol::kHttp,
-     [](ClientContext& c) { return Http(c, 0, CloseKind::kRst); }},
+     [](ClientContext& c) { return Http(c, 0, ClientCloseKind::kRst); }},
     {"http-fin-mid-request", "closes (FIN) before the request body ends",
      Protocol::kHttp,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<HttpClient>(c, -1, CloseKind::kFin, false);
+       return std::make_unique<HttpClient>(c, -1, ClientCloseKind::kFin, false);
      }},
     {"http-fin-after-request",
      "sends a complete request, reads the head and first chunk, then closes "
      "(FIN)",
      Protocol::kHttp,
-     [](ClientContext& c) { return Http(c, 1, CloseKind::kFin); }},
+     [](ClientContext& c) { return Http(c, 1, ClientCloseKind::kFin); }},
     {"http-close-at-random",
      "closes at a time drawn from the tape (0-315 ms), FIN or RST drawn from "
      "the tape",
@@ -368,14 +373,14 @@ const ClientInfo kClients[] = {
      "reads one segment every 50 ms (backpressure), to the end",
      Protocol::kHttp,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<HttpClient>(c, -1, CloseKind::kFin, true,
+       return std::make_unique<HttpClient>(c, -1, ClientCloseKind::kFin, true,
                                            sim::Millis(50));
      }},
     {"http-slow-then-rst",
      "reads one segment every 50 ms, resets (RST) after 3 chunks",
      Protocol::kHttp,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<HttpClient>(c, 3, CloseKind::kRst, true,
+       return std::make_unique<HttpClient>(c, 3, ClientCloseKind::kRst, true,
                                            sim::Millis(50));
      }},
     {"ws-close-1000",
@@ -383,41 +388,43 @@ const ClientInfo kClients[] = {
      "TCP",
      Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<WsClient>(c, 1, CloseKind::kCloseFrame, 1000);
+       return std::make_unique<WsClient>(c, 1, ClientCloseKind::kCloseFrame,
+                                         1000);
      }},
     {"ws-close-1001", "as ws-close-1000 with code 1001 (going away)",
      Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<WsClient>(c, 1, CloseKind::kCloseFrame, 1001);
+       return std::make_unique<WsClient>(c, 1, ClientCloseKind::kCloseFrame,
+                                         1001);
      }},
     {"ws-fin", "reads a message, then closes TCP (FIN) without a close frame",
      Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<WsClient>(c, 1, CloseKind::kFin);
+       return std::make_unique<WsClient>(c, 1, ClientCloseKind::kFin);
      }},
     {"ws-rst", "reads a message, then resets (RST)", Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<WsClient>(c, 1, CloseKind::kRst);
+       return std::make_unique<WsClient>(c, 1, ClientCloseKind::kRst);
      }},
     {"ws-rst-before-accept",
      "sends the upgrade request, then resets (RST) before the accept",
      Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<WsClient>(c, 0, CloseKind::kRst);
+       return std::make_unique<WsClient>(c, 0, ClientCloseKind::kRst);
      }},
     {"ws-stall-then-rst",
      "reads one message, stops reading for 100 ms (backpressure), then resets "
      "(RST)",
      Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<WsClient>(c, 1, CloseKind::kRst, 1000,
+       return std::make_unique<WsClient>(c, 1, ClientCloseKind::kRst, 1000,
                                          sim::Millis(100));
      }},
     {"ws-normal",
      "reads until the server closes, answers its close frame after 100 ms",
      Protocol::kWebSocket,
      [](ClientContext& c) -> std::unique_ptr<Client> {
-       return std::make_unique<WsClient>(c, -1, CloseKind::kFin);
+       return std::make_unique<WsClient>(c, -1, ClientCloseKind::kFin);
      }},
     {"ws-close-at-random",
      "closes at a time drawn from the tape, by close frame, FIN or RST drawn "

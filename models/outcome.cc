@@ -66,6 +66,19 @@ absl::string_view AppEndName(AppEnd end) {
   return "?";
 }
 
+absl::string_view ClientCloseKindName(std::optional<ClientCloseKind> kind) {
+  if (!kind) return "";
+  switch (*kind) {
+    case ClientCloseKind::kFin:
+      return "fin";
+    case ClientCloseKind::kRst:
+      return "rst";
+    case ClientCloseKind::kCloseFrame:
+      return "close-frame";
+  }
+  return "?";
+}
+
 int Outcome::SendsAfterClientClose() const {
   int n = 0;
   for (const SendRecord& s : sends) n += s.after_client_close;
@@ -164,7 +177,8 @@ std::string OutcomeToJson(const Outcome& o) {
         {"cleanups", o.cleanups}}},
       {"times_ns",
        {{"client_closed", TimeJson(o.client_closed)},
-        {"client_close_kind", o.client_close_kind},
+        {"client_close_kind",
+         std::string(ClientCloseKindName(o.client_close_kind))},
         {"server_noticed", TimeJson(o.server_noticed)},
         {"app_noticed", TimeJson(o.app_noticed)},
         {"app_ended", TimeJson(o.app_end_time)},
@@ -235,9 +249,11 @@ std::string OutcomeToText(const Outcome& o) {
   absl::StrAppend(
       &out, "  sends after the client closed: ", o.SendsAfterClientClose(),
       " (", o.SendsOkAfterClientClose(), " returned normally)\n");
+  const absl::string_view close_kind =
+      ClientCloseKindName(o.client_close_kind);
   absl::StrAppend(&out, "  times: client closed ", TimeText(o.client_closed),
-                  o.client_close_kind[0] ? " (" : "", o.client_close_kind,
-                  o.client_close_kind[0] ? ")" : "", ", server noticed ",
+                  close_kind.empty() ? "" : " (", close_kind,
+                  close_kind.empty() ? "" : ")", ", server noticed ",
                   TimeText(o.server_noticed), ", app noticed ",
                   TimeText(o.app_noticed), ", app ended ",
                   TimeText(o.app_end_time), ", run ended ",

@@ -15,6 +15,7 @@
 #define HANGUP_MODELS_OUTCOME_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,12 @@ struct ReceiveRecord {
 enum class AppEnd : uint8_t { kRunning, kReturned, kRaised, kCancelled };
 absl::string_view AppEndName(AppEnd end);
 
+// How the client closed the connection. The values are recorded in traces:
+// do not reorder.
+enum class ClientCloseKind : uint8_t { kFin, kRst, kCloseFrame };
+// "fin", "rst", "close-frame"; "" for nullopt (the client did not close).
+absl::string_view ClientCloseKindName(std::optional<ClientCloseKind> kind);
+
 struct ClientView {
   bool got_response_head = false;
   int32_t status = 0;
@@ -99,9 +106,9 @@ struct Outcome {
   sim::Time app_noticed = sim::Time::Infinite();
   sim::Time end_time;
 
-  // How the client closed: "fin", "rst", "close-frame" ("" if it did not),
-  // and the close frame's code.
-  const char* client_close_kind = "";
+  // How the client closed (nullopt if it did not), and the close frame's
+  // code.
+  std::optional<ClientCloseKind> client_close_kind;
   int32_t client_close_code = kNoCode;
 
   // App-model bookkeeping (apps with cleanup and background work).

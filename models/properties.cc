@@ -320,9 +320,9 @@ void CheckTransitions(const Outcome& o,
 
 void CheckCloseCode(const Outcome& o, std::vector<Violation>& out) {
   if (o.scope.protocol != Protocol::kWebSocket || !Closed(o)) return;
-  const absl::string_view kind = o.client_close_kind;
+  const absl::string_view kind = ClientCloseKindName(o.client_close_kind);
   const int32_t expected =
-      kind == "close-frame"
+      o.client_close_kind == ClientCloseKind::kCloseFrame
           ? (o.client_close_code == kNoCode ? 1005 : o.client_close_code)
           : 1006;
   for (const ReceiveRecord& r : o.receives) {
