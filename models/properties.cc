@@ -411,12 +411,19 @@ std::optional<Violation> CompareTwins(const ScenarioSpec& spec) {
   const Observables a = Observe((*with)->last_outcome());
   const Observables b = Observe((*without)->last_outcome());
   const std::string mw = absl::StrJoin(spec.middleware, "+");
+  // "with <mw> the <who> <did or did_not><what>; without it, it did (not)".
+  auto differs = [&mw](const char* signature, bool with, bool without,
+                       const char* who, const char* did, const char* did_not,
+                       const char* what) {
+    return Violation{
+        "middleware-transparency", signature,
+        absl::StrCat("with ", mw, " the ", who, " ", with ? did : did_not,
+                     what, "; without it, it ", without ? "did" : "did not")};
+  };
   if (a.app_saw_disconnect != b.app_saw_disconnect) {
-    return Violation{"middleware-transparency", "disconnect-observability",
-                     absl::StrCat("with ", mw, " the app ",
-                                  a.app_saw_disconnect ? "saw" : "never saw",
-                                  " the disconnect; without it, it ",
-                                  b.app_saw_disconnect ? "did" : "did not")};
+    return differs("disconnect-observability", a.app_saw_disconnect,
+                   b.app_saw_disconnect, "app", "saw", "never saw",
+                   " the disconnect");
   }
   if (a.app_end != b.app_end) {
     return Violation{
@@ -425,19 +432,13 @@ std::optional<Violation> CompareTwins(const ScenarioSpec& spec) {
                      "; without it, ", AppEndName(b.app_end))};
   }
   if (a.background_done != b.background_done) {
-    return Violation{
-        "middleware-transparency", "background-lifetime",
-        absl::StrCat("with ", mw, " the background work ",
-                     a.background_done ? "finished" : "did not finish",
-                     "; without it, it ",
-                     b.background_done ? "did" : "did not")};
+    return differs("background-lifetime", a.background_done,
+                   b.background_done, "background work", "finished",
+                   "did not finish", "");
   }
   if (a.client_complete != b.client_complete) {
-    return Violation{"middleware-transparency", "completion",
-                     absl::StrCat("with ", mw, " the client ",
-                                  a.client_complete ? "got" : "did not get",
-                                  " the complete response; without it, it ",
-                                  b.client_complete ? "did" : "did not")};
+    return differs("completion", a.client_complete, b.client_complete,
+                   "client", "got", "did not get", " the complete response");
   }
   if (a.final_body != sim::Time::Infinite() &&
       b.final_body != sim::Time::Infinite() &&
