@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Configures and builds one configuration of hangup.
-# Usage: scripts/build.sh gcc|clang|asan|fuzz   -> build/<config>
+# Usage: scripts/build.sh [gcc|clang|asan|fuzz [TARGET...]]   -> build/<config>
+#   scripts/build.sh asan                                  # every target
+#   scripts/build.sh fuzz scenario_fuzz scenario_fuzz_seeds  # only these
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config=${1:-gcc}
+shift $(($# > 0 ? 1 : 0))
+targets=()
+if (($# > 0)); then targets=(--target "$@"); fi
 jobs=$(nproc)
 case "$config" in
   gcc)   args=(-DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
@@ -14,4 +19,4 @@ case "$config" in
   *) echo "build.sh: unknown configuration '$config' (expected gcc, clang, asan or fuzz)" >&2; exit 2 ;;
 esac
 cmake -S . -B "build/$config" -G Ninja -DHANGUP_WERROR=ON "${args[@]}" >/dev/null
-cmake --build "build/$config" -j "$jobs"
+cmake --build "build/$config" -j "$jobs" "${targets[@]}"

@@ -9,9 +9,10 @@
 #       # count and list new violations instead of stopping at the first
 #       # (not with -fork: its workers' output does not reach the log)
 #
-# Builds the fuzz configuration (build/fuzz, clang, -DHANGUP_FUZZ=ON; the
-# build writes the seeds, build/fuzz/seeds/scenario_fuzz, from corpus/*.json),
-# then runs the fuzzer on a working corpus that persists across runs
+# Builds, in the fuzz configuration (build/fuzz, clang, -DHANGUP_FUZZ=ON),
+# only what the run needs: the fuzzer and its seeds target (which builds the
+# plain replay program and writes build/fuzz/seeds/scenario_fuzz from
+# corpus/*.json); then runs the fuzzer on a working corpus that persists across runs
 # (build/fuzz/fuzz-corpus/scenario_fuzz: libFuzzer adds new inputs there; the
 # seed directory stays as built). Prints executions/s and every artifact
 # (crash, timeout, OOM) with the line that reproduces it.
@@ -34,7 +35,8 @@ artifacts=$build/artifacts/$target
 log=$build/$target.log
 
 mkdir -p build
-if ! ./scripts/build.sh fuzz >"$build.build.log" 2>&1; then
+if ! ./scripts/build.sh fuzz "$target" "${target}_seeds" \
+  >"$build.build.log" 2>&1; then
   tail -40 "$build.build.log" >&2
   echo "fuzz_smoke: the fuzz build failed (log: $build.build.log)" >&2
   exit 2

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Peak resident memory of the default run, and of 100,000 vs 1,000,000
 # executions of the canonical scenario (it should stay flat, within 10%).
-# Reads VmHWM from /proc via a tiny wrapper so it needs no extra package.
+# The peak is getrusage(RUSAGE_CHILDREN).ru_maxrss (KiB on Linux) of a small
+# Python wrapper that runs the one command, so it needs no extra package.
 # Usage: scripts/measure_memory.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh gcc >/dev/null
 hangup=build/gcc/cli/hangup
 
-peak_kib() {  # runs "$@", prints its peak RSS in KiB (VmHWM sampled at exit)
+peak_kib() {  # runs "$@", prints its peak RSS in KiB (its ru_maxrss)
   python3 - "$@" <<'PY'
 import resource, subprocess, sys
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -8,6 +8,11 @@ the shrunk tape, the trace hash and how many executions it took go into the
 corpus file. The fixed version, where one exists, must not break the property
 on the same tape; the script stops with an error otherwise.
 
+It works from the repository root whatever the current directory (a relative
+--hangup is taken from the current directory). Each file's found_by is
+{"strategy", "seed", "executions", "unshrunk_tape_bytes"}, as `hangup explore
+--out` writes it (docs/corpus-format.md).
+
 Usage: scripts/refresh_corpus.py [--hangup build/gcc/cli/hangup] [--table-only]
 """
 import argparse
@@ -16,6 +21,7 @@ import os
 import subprocess
 import sys
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REF = "shared/reference/asgi-send-disconnect.md"
 
 # name, title, link, affected, fixed, scenario, property, signature, fixed scenario
@@ -164,10 +170,13 @@ def run(hangup, args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--hangup", default="build/gcc/cli/hangup")
+    ap.add_argument("--hangup", help="default: build/gcc/cli/hangup in the repository")
     ap.add_argument("--runs", type=int, default=10000)
     ap.add_argument("--table-only", action="store_true")
     args = ap.parse_args()
+    args.hangup = (os.path.abspath(args.hangup) if args.hangup
+                   else os.path.join(ROOT, "build", "gcc", "cli", "hangup"))
+    os.chdir(ROOT)  # corpus/ paths below are relative to the repository
     rows = []
     for (name, title, link, affected, fixed, scenario, prop, sig, fixed_scenario) in BUGS:
         rc, out, err = run(args.hangup, ["explore", "--scenario=" + scenario, "--properties=" + prop,
