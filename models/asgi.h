@@ -66,6 +66,12 @@ struct Message {
   }
   static Message Of(MessageType type) { return {type}; }
 
+  // http.disconnect or websocket.disconnect.
+  bool IsDisconnect() const {
+    return type == MessageType::kHttpDisconnect ||
+           type == MessageType::kWsDisconnect;
+  }
+
   // "http.response.body seq=3 more_body=True".
   std::string ToString() const;
 };

@@ -173,11 +173,6 @@ void CheckLogs(const Outcome& o, const std::vector<SpecVerdict>& verdicts,
   }
 }
 
-bool IsDisconnect(const Message& m) {
-  return m.type == MessageType::kHttpDisconnect ||
-         m.type == MessageType::kWsDisconnect;
-}
-
 void CheckDelivery(const Outcome& o, const sim::RunResult& r,
                    const PropertyOptions& opts, std::vector<Violation>& out) {
   if (!Closed(o)) return;
@@ -194,7 +189,7 @@ void CheckDelivery(const Outcome& o, const sim::RunResult& r,
                        delivered ? " (a disconnect came earlier)" : ""));
       return;
     }
-    if (!rec.cancelled && IsDisconnect(rec.message)) {
+    if (!rec.cancelled && rec.message.IsDisconnect()) {
       if (rec.time > due) {
         Add(out, "disconnect-delivery", "late",
             absl::StrCat("the disconnect came ", (rec.time - close).ToString(),
@@ -274,7 +269,7 @@ void CheckTransitions(const Outcome& o,
     while (next_receive < o.receives.size() &&
            o.receives[next_receive].time <= s.time) {
       const ReceiveRecord& r = o.receives[next_receive++];
-      if (!r.cancelled && IsDisconnect(r.message)) disconnect_seen = true;
+      if (!r.cancelled && r.message.IsDisconnect()) disconnect_seen = true;
     }
     const SpecVerdict v = verdicts[i];
     if (v == SpecVerdict::kValid) {

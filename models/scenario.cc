@@ -10,6 +10,7 @@
 #include "models/events.h"
 #include "models/named.h"
 #include "models/server.h"
+#include "sim/check.h"
 
 namespace models {
 namespace {
@@ -52,8 +53,7 @@ class ObservedChannel : public ChannelWrapper {
     }
     o.receive_pending = false;
     o.receives.push_back(ReceiveRecord{ctx_.executor.Now(), start, m});
-    if (m.type == MessageType::kHttpDisconnect ||
-        m.type == MessageType::kWsDisconnect) {
+    if (m.IsDisconnect()) {
       o.app_noticed = std::min(o.app_noticed, ctx_.executor.Now());
     }
     ctx_.executor.Record(kEvAppRecv, static_cast<int64_t>(m.type), m.code,
@@ -291,7 +291,9 @@ void Scenario::Start(sim::Executor& ex) {
 std::string Scenario::Check(sim::Executor& ex, const sim::RunResult& result) {
   World& w = *world_;
   w.outcome.end_time = ex.Now();
-  for (size_t i = 0; i < w.outcome.sends.size() && i < w.futures.size(); ++i) {
+  // ObservedChannel pushes one future (or nullptr) with every send record.
+  SIM_CHECK(w.futures.size() == w.outcome.sends.size());
+  for (size_t i = 0; i < w.outcome.sends.size(); ++i) {
     const auto& f = w.futures[i];
     if (f && f->done()) {
       w.outcome.sends[i].future_resolved = true;
