@@ -43,7 +43,8 @@ ABSL_FLAG(bool, steps, false,
 ABSL_FLAG(int64_t, runs, 0,
           "explore: executions per scenario (0: until --time)");
 ABSL_FLAG(double, time, 0,
-          "explore: wall-clock seconds to spend (0: the default)");
+          "explore: wall-clock seconds of runs, then what was found is shrunk "
+          "(0: no limit; the default job: 50)");
 ABSL_FLAG(int, jobs, 0,
           "explore: worker threads, 0 = one per core (results do not depend "
           "on it)");
@@ -99,7 +100,7 @@ int main(int argc, char** argv) {
       "  hangup run [scenario flags] one execution: timeline and outcome "
       "record\n"
       "  hangup explore [flags]      search for property violations\n"
-      "  hangup replay FILE|TOKEN    replay a corpus file or token; non-zero "
+      "  hangup replay FILE|TOKEN    replay a corpus file or token; exit 1 "
       "if the verdict differs\n"
       "  hangup shrink FILE|TOKEN    shrink a failing tape\n"
       "Scenario flags: --server --middleware --app --client, or "

@@ -11,7 +11,8 @@
 // (and of a finding again, after shrinking, when it is shrunk).
 //
 // clang-format off
-//   models::ExploreOptions opts{.scenarios = {spec}, .runs_per_scenario = 99};
+//   models::ExploreOptions opts{.scenarios = {spec},
+//                               .runs_per_scenario = 10000};
 //   models::ExploreResult r = models::Explore(opts, &observer);
 //   for (const models::Finding& f : r.findings) ... f.Token() ...
 // clang-format on
