@@ -472,14 +472,14 @@ int Shrink(const CommonOptions& o) {
   sim::ReplayTape(s, e.tape, s.executor_options());
   const models::Violation* found = ShrinkTarget(e, s.last_violations());
   if (found == nullptr) {
-    std::fprintf(
-        stderr, "hangup shrink: the tape %s: nothing to shrink\n",
+    const std::string what =
         e.expect_property.empty()
             ? "violates no property"
             : absl::StrCat(
                   "does not violate ", e.expect_property, " [",
-                  e.expect_signature.empty() ? "any" : e.expect_signature, "]")
-                  .c_str());
+                  e.expect_signature.empty() ? "any" : e.expect_signature, "]");
+    std::fprintf(stderr, "hangup shrink: the tape %s: nothing to shrink\n",
+                 what.c_str());
     return 1;
   }
   const models::Violation target = *found;
