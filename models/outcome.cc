@@ -249,15 +249,13 @@ std::string OutcomeToText(const Outcome& o) {
   absl::StrAppend(
       &out, "  sends after the client closed: ", o.SendsAfterClientClose(),
       " (", o.SendsOkAfterClientClose(), " returned normally)\n");
-  const absl::string_view close_kind =
-      ClientCloseKindName(o.client_close_kind);
-  absl::StrAppend(&out, "  times: client closed ", TimeText(o.client_closed),
-                  close_kind.empty() ? "" : " (", close_kind,
-                  close_kind.empty() ? "" : ")", ", server noticed ",
-                  TimeText(o.server_noticed), ", app noticed ",
-                  TimeText(o.app_noticed), ", app ended ",
-                  TimeText(o.app_end_time), ", run ended ",
-                  o.end_time.ToString(), "\n");
+  const absl::string_view close_kind = ClientCloseKindName(o.client_close_kind);
+  absl::StrAppend(
+      &out, "  times: client closed ", TimeText(o.client_closed),
+      close_kind.empty() ? "" : " (", close_kind, close_kind.empty() ? "" : ")",
+      ", server noticed ", TimeText(o.server_noticed), ", app noticed ",
+      TimeText(o.app_noticed), ", app ended ", TimeText(o.app_end_time),
+      ", run ended ", o.end_time.ToString(), "\n");
   return out;
 }
 

@@ -412,8 +412,8 @@ std::optional<Violation> CompareTwins(const ScenarioSpec& spec) {
                        const char* what) {
     return Violation{
         "middleware-transparency", signature,
-        absl::StrCat("with ", mw, " the ", who, " ", with ? did : did_not,
-                     what, "; without it, it ", without ? "did" : "did not")};
+        absl::StrCat("with ", mw, " the ", who, " ", with ? did : did_not, what,
+                     "; without it, it ", without ? "did" : "did not")};
   };
   if (a.app_saw_disconnect != b.app_saw_disconnect) {
     return differs("disconnect-observability", a.app_saw_disconnect,
@@ -427,13 +427,12 @@ std::optional<Violation> CompareTwins(const ScenarioSpec& spec) {
                      "; without it, ", AppEndName(b.app_end))};
   }
   if (a.background_done != b.background_done) {
-    return differs("background-lifetime", a.background_done,
-                   b.background_done, "background work", "finished",
-                   "did not finish", "");
+    return differs("background-lifetime", a.background_done, b.background_done,
+                   "background work", "finished", "did not finish", "");
   }
   if (a.client_complete != b.client_complete) {
-    return differs("completion", a.client_complete, b.client_complete,
-                   "client", "got", "did not get", " the complete response");
+    return differs("completion", a.client_complete, b.client_complete, "client",
+                   "got", "did not get", " the complete response");
   }
   if (a.final_body != sim::Time::Infinite() &&
       b.final_body != sim::Time::Infinite() &&

@@ -77,8 +77,8 @@ TEST(Catalog, LookupByNameAndTheUnknownNameMessage) {
   EXPECT_EQ(FindByName(Clients(), "nope"), nullptr);
   EXPECT_EQ(NamesOf(Middlewares()),
             "passthrough, error-500, base-http, base-http-0.20");
-  auto bad_mw = Scenario::Create(testing::Spec(
-      "server=ref-noop,mw=nope,app=sse-stream,client=http-full"));
+  auto bad_mw = Scenario::Create(
+      testing::Spec("server=ref-noop,mw=nope,app=sse-stream,client=http-full"));
   EXPECT_EQ(bad_mw.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(bad_mw.status().message(),
             "unknown middleware 'nope' (expected one of: passthrough, "
