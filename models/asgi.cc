@@ -65,9 +65,13 @@ std::string Message::ToString() const {
   return out;
 }
 
-std::string Scope::SpecVersionString() const {
-  if (spec_version == 0) return "absent (2.0)";
+std::string SpecVersionName(int spec_version) {
+  if (spec_version == 0) return "absent";
   return absl::StrCat(spec_version / 10, ".", spec_version % 10);
+}
+
+std::string Scope::SpecVersionString() const {
+  return spec_version == 0 ? "absent (2.0)" : SpecVersionName(spec_version);
 }
 
 }  // namespace models

@@ -76,6 +76,9 @@ struct Message {
   std::string ToString() const;
 };
 
+// "2.3" for a spec version times ten (23), "absent" for 0.
+std::string SpecVersionName(int spec_version);
+
 // The spec version a server advertises in scope["asgi"]["spec_version"],
 // times ten (21, 23, 24, 25); 0 when absent, which the spec reads as 2.0.
 struct Scope {

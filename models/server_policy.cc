@@ -121,8 +121,8 @@ absl::Status ParseDurationField(absl::string_view text, const char* field,
   return absl::OkStatus();
 }
 
-absl::Status ParseSpecVersion(absl::string_view text, int* out,
-                              const char* field = "spec-version") {
+absl::Status ParseSpecVersion(absl::string_view text, const char* field,
+                              int* out) {
   if (text == "absent") {
     *out = 0;
     return absl::OkStatus();
@@ -157,45 +157,35 @@ std::string YesNo(bool b) { return b ? "yes" : "no"; }
           return ParseBool(v, fname, &p.member);               \
         }                                                      \
   }
-#define DURATION_FIELD(fname, desc, member)                              \
+#define SPEC_VERSION_FIELD(fname, desc, member)                          \
   PolicyField {                                                          \
-    fname, desc, {},                                                     \
-        [](const ServerPolicy& p) {                                      \
-          return p.member.IsZero() ? std::string("none")                 \
-                                   : p.member.ToString();                \
-        },                                                               \
+    fname, desc, {"absent", "2.0", "2.1", "2.3", "2.4", "2.5"},          \
+        [](const ServerPolicy& p) { return SpecVersionName(p.member); }, \
         [](ServerPolicy& p, absl::string_view v) {                       \
-          return ParseDurationField(v, fname, &p.member);                \
+          return ParseSpecVersion(v, fname, &p.member);                  \
         }                                                                \
+  }
+#define DURATION_FIELD(fname, desc, member)               \
+  PolicyField {                                           \
+    fname, desc, {},                                      \
+        [](const ServerPolicy& p) {                       \
+          return p.member.IsZero() ? std::string("none")  \
+                                   : p.member.ToString(); \
+        },                                                \
+        [](ServerPolicy& p, absl::string_view v) {        \
+          return ParseDurationField(v, fname, &p.member); \
+        }                                                 \
   }
 
 std::vector<PolicyField> MakeFields() {
   std::vector<PolicyField> f;
-  f.push_back(PolicyField{
+  f.push_back(SPEC_VERSION_FIELD(
       "spec-version",
       "HTTP scope['asgi']['spec_version'] the server advertises",
-      {"absent", "2.0", "2.1", "2.3", "2.4", "2.5"},
-      [](const ServerPolicy& p) {
-        return p.spec_version == 0 ? std::string("absent")
-                                   : absl::StrCat(p.spec_version / 10, ".",
-                                                  p.spec_version % 10);
-      },
-      [](ServerPolicy& p, absl::string_view v) {
-        return ParseSpecVersion(v, &p.spec_version);
-      }});
-  f.push_back(PolicyField{
-      "ws-spec-version",
-      "WebSocket scope['asgi']['spec_version']",
-      {"absent", "2.0", "2.1", "2.3", "2.4", "2.5"},
-      [](const ServerPolicy& p) {
-        return p.ws_spec_version == 0
-                   ? std::string("absent")
-                   : absl::StrCat(p.ws_spec_version / 10, ".",
-                                  p.ws_spec_version % 10);
-      },
-      [](ServerPolicy& p, absl::string_view v) {
-        return ParseSpecVersion(v, &p.ws_spec_version, "ws-spec-version");
-      }});
+      spec_version));
+  f.push_back(SPEC_VERSION_FIELD("ws-spec-version",
+                                 "WebSocket scope['asgi']['spec_version']",
+                                 ws_spec_version));
   f.push_back(ENUM_FIELD(
       "transport", "event-loop transport: write errors and writes after close",
       transport, kTransport));
