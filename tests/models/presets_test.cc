@@ -16,6 +16,7 @@
 namespace models {
 namespace {
 
+using testing::AnySeedViolates;
 using testing::Ran;
 using testing::RunSeed;
 using testing::RunTape;
@@ -139,16 +140,9 @@ TEST(Uvicorn0176H11,
 
 TEST(Uvicorn028, ClientDisconnectedWrappedInAnExceptionGroupIsLoggedAtError) {
   // encode/uvicorn#2271: found by exploration; the corpus keeps its tape.
-  bool found = false;
-  for (uint64_t seed = 0; seed < 200 && !found; ++seed) {
-    Ran r = RunSeed(
-        "server=uvicorn-0.28.0,app=stream-taskgroup,client=http-close-at-"
-        "random",
-        seed);
-    found = r.Violates("error-log",
-                       "Exception in ASGI application: ExceptionGroup");
-  }
-  EXPECT_TRUE(found);
+  EXPECT_TRUE(AnySeedViolates(
+      "server=uvicorn-0.28.0,app=stream-taskgroup,client=http-close-at-random",
+      "error-log", "Exception in ASGI application: ExceptionGroup", 200));
 }
 
 TEST(Hypercorn0132, CleanFinAfterACompleteRequestNeverProducesHttpDisconnect) {

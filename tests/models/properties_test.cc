@@ -7,6 +7,7 @@
 namespace models {
 namespace {
 
+using testing::AnySeedViolates;
 using testing::RunSeed;
 using testing::RunTape;
 
@@ -19,15 +20,9 @@ TEST(Properties, NamesAreUniqueAndValidated) {
 }
 
 TEST(Properties, PhantomDeliveryCatchesSendResultButNotTheFuture) {
-  bool result_caught = false;
-  for (uint64_t seed = 0; seed < 100 && !result_caught; ++seed) {
-    result_caught =
-        RunSeed(
-            "server=ref-result,app=check-results,client=http-close-at-random",
-            seed)
-            .Violates("phantom-delivery", "result");
-  }
-  EXPECT_TRUE(result_caught);
+  EXPECT_TRUE(AnySeedViolates(
+      "server=ref-result,app=check-results,client=http-close-at-random",
+      "phantom-delivery", "result", 100));
   for (uint64_t seed = 0; seed < 100; ++seed) {
     auto r = RunSeed(
         "server=ref-future,app=check-results,client=http-close-at-random",
@@ -68,15 +63,9 @@ TEST(Properties, SpecVersionCatchesARaisingServerThatAdvertises23) {
 
 TEST(Properties, ErrorLogIgnoresTheServersOwnExceptionOnlyWhenRecognised) {
   // ref-raise catches its exception only when it escapes as itself.
-  bool logged = false;
-  for (uint64_t seed = 0; seed < 200 && !logged; ++seed) {
-    logged =
-        RunSeed(
-            "server=ref-raise,app=stream-taskgroup,client=http-close-at-random",
-            seed)
-            .Violates("error-log");
-  }
-  EXPECT_TRUE(logged);
+  EXPECT_TRUE(AnySeedViolates(
+      "server=ref-raise,app=stream-taskgroup,client=http-close-at-random",
+      "error-log", "", 200));
   for (uint64_t seed = 0; seed < 200; ++seed) {
     ASSERT_FALSE(RunSeed("server=ref-raise-and-catch,app=stream-taskgroup,"
                          "client=http-close-at-random",
@@ -120,14 +109,11 @@ TEST(Properties, APassThroughMiddlewareIsTransparentAndBaseHttpIsNot) {
 TEST(Properties, BoundsAreOptions) {
   PropertyOptions tight;
   tight.app_end_bound = sim::Millis(100);
-  Outcome o;
-  std::vector<Violation> v = ReplayViolations(
-      testing::Spec(
-          "server=uvicorn-0.17.6-h11,app=sse-stream,client=http-fin-after-1"),
-      {}, tight, nullptr, &o);
-  bool zombie = false;
-  for (const Violation& x : v) zombie |= x.property == "zombie";
-  EXPECT_TRUE(zombie);  // the stream runs 200 ms after the close
+  EXPECT_TRUE(
+      RunTape(
+          "server=uvicorn-0.17.6-h11,app=sse-stream,client=http-fin-after-1",
+          {}, tight)
+          .Violates("zombie"));  // the stream runs 200 ms after the close
   EXPECT_FALSE(
       RunTape(
           "server=uvicorn-0.17.6-h11,app=sse-stream,client=http-fin-after-1")

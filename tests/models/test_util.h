@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "models/explorer.h"
 #include "models/outcome.h"
@@ -21,14 +22,9 @@ struct Ran {
   std::vector<Violation> violations;
   sim::RunReport report;
 
-  bool Violates(const std::string& property,
-                const std::string& signature = "") const {
-    for (const Violation& v : violations) {
-      if (v.property == property &&
-          (signature.empty() || v.signature == signature))
-        return true;
-    }
-    return false;
+  bool Violates(absl::string_view property,
+                absl::string_view signature = "") const {
+    return HasViolation(violations, property, signature);
   }
   // The first send that raised, or nullptr.
   const SendRecord* FirstRaise() const {
@@ -46,10 +42,11 @@ inline ScenarioSpec Spec(const std::string& text) {
 }
 
 inline Ran RunTape(const std::string& spec,
-                   const std::vector<uint8_t>& tape = {}) {
+                   const std::vector<uint8_t>& tape = {},
+                   const PropertyOptions& options = {}) {
   Ran r;
-  r.violations = ReplayViolations(Spec(spec), tape, PropertyOptions{},
-                                  &r.report, &r.outcome);
+  r.violations =
+      ReplayViolations(Spec(spec), tape, options, &r.report, &r.outcome);
   return r;
 }
 
@@ -64,6 +61,16 @@ inline Ran RunSeed(const std::string& spec_text, uint64_t seed) {
   r.outcome = (*scenario)->last_outcome();
   r.violations = (*scenario)->last_violations();
   return r;
+}
+
+// Whether a run of `spec` on one of the seeds 0 .. seeds-1 violates
+// `property` (with `signature`, unless empty).
+inline bool AnySeedViolates(const std::string& spec, absl::string_view property,
+                            absl::string_view signature, uint64_t seeds) {
+  for (uint64_t seed = 0; seed < seeds; ++seed) {
+    if (RunSeed(spec, seed).Violates(property, signature)) return true;
+  }
+  return false;
 }
 
 }  // namespace models::testing
