@@ -5,9 +5,10 @@
 // kNoCode means the `code` key is absent (uvicorn 0.17.6 wsproto on RST).
 //
 //   models::Message m = models::Message::Body(/*seq=*/3, /*more_body=*/true);
-//   absl::string_view t = models::MessageTypeName(m.type);  //
-//   "http.response.body" models::Scope s{.protocol = models::Protocol::kHttp,
-//   .spec_version = 23};
+//   absl::string_view t = models::MessageTypeName(m.type);
+//   // t == "http.response.body", m.IsDisconnect() == false
+//   models::Scope s{.protocol = models::Protocol::kHttp, .spec_version = 23};
+//   std::string v = models::SpecVersionName(s.spec_version);  // "2.3"
 //
 // Thread-safety: values.
 #ifndef HANGUP_MODELS_ASGI_H_

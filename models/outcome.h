@@ -6,7 +6,7 @@
 // observing channel next to the app (each send and receive the app saw), the
 // runner (how the app ended) and the client model (what it got).
 //
-//   const models::Outcome& o = run.outcome();
+//   const models::Outcome& o = scenario->last_outcome();
 //   for (const models::SendRecord& s : o.sends) if (s.raised) ...
 //   std::string json = models::OutcomeToJson(o);
 //

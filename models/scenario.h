@@ -7,12 +7,12 @@
 // client=http-fin-after-1,send-after-close=future" (middleware outermost
 // first; policy overrides last, in field order).
 //
-//   auto spec =
-//   models::ScenarioSpec::Parse("server=daphne-4.0.0,app=ws-push,client=ws-fin");
+//   auto spec = models::ScenarioSpec::Parse(
+//       "server=daphne-4.0.0,app=ws-push,client=ws-fin");
 //   auto scenario = models::Scenario::Create(*spec);
 //   sim::RunReport r = sim::RunProgram(**scenario, source,
-//   (*scenario)->executor_options()); const models::Outcome& o =
-//   (*scenario)->last_outcome();
+//                                      (*scenario)->executor_options());
+//   const models::Outcome& o = (*scenario)->last_outcome();
 //
 // Thread-safety: a Scenario runs one run at a time; use one per thread.
 #ifndef HANGUP_MODELS_SCENARIO_H_
