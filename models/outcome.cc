@@ -22,6 +22,71 @@ nlohmann::json ErrorJson(const py::ExceptionInfo& e) {
   return {{"type", e.type}, {"mro", mro}, {"message", e.message}};
 }
 
+nlohmann::json SendJson(const SendRecord& s) {
+  nlohmann::json j = {{"t_call_ns", s.start.nanos()},
+                      {"t_ns", s.time.nanos()},
+                      {"message", s.message.ToString()},
+                      {"after_client_close", s.after_client_close},
+                      {"after_server_notice", s.after_server_notice}};
+  if (s.raised) {
+    j["raised"] = ErrorJson(s.error);
+  } else if (s.kind == SendReturnKind::kResult) {
+    j["result"] = {{"delivered", s.claimed_delivered}};
+  } else if (s.kind == SendReturnKind::kFuture) {
+    j["future"] = {{"resolved", s.future_resolved},
+                   {"delivered", s.claimed_delivered}};
+  } else {
+    j["returned"] = nullptr;
+  }
+  return j;
+}
+
+nlohmann::json ReceiveJson(const ReceiveRecord& r) {
+  nlohmann::json j = {
+      {"t_ns", r.time.nanos()},
+      {"message", r.cancelled ? std::string("blocked (cancelled)")
+                              : r.message.ToString()}};
+  if (r.message.type == MessageType::kWsDisconnect) {
+    j["code"] = r.message.code == kNoCode ? nlohmann::json("missing")
+                                          : nlohmann::json(r.message.code);
+  }
+  return j;
+}
+
+nlohmann::json ClientJson(const ClientView& c) {
+  nlohmann::json client = {{"response_head", c.got_response_head},
+                           {"status", c.status},
+                           {"body_chunks", c.body_chunks},
+                           {"final_body", c.got_final_body},
+                           {"ws_accepted", c.ws_accepted},
+                           {"ws_messages", c.ws_messages},
+                           {"reset", c.saw_reset},
+                           {"eof", c.saw_eof}};
+  if (c.ws_close_code != kNoCode) client["ws_close_code"] = c.ws_close_code;
+  return client;
+}
+
+// "raised T (MRO): message", "SendResult(delivered)", "returned", ...
+std::string SendResultText(const SendRecord& s) {
+  if (s.raised) {
+    std::string result = absl::StrCat("raised ", s.error.type, " (",
+                                      py::MroString(s.error.mro), ")");
+    if (!s.error.message.empty())
+      absl::StrAppend(&result, ": ", s.error.message);
+    return result;
+  }
+  if (s.kind == SendReturnKind::kResult) {
+    return s.claimed_delivered ? "SendResult(delivered)"
+                               : "SendResult(not delivered)";
+  }
+  if (s.kind == SendReturnKind::kFuture) {
+    return !s.future_resolved    ? "future (unresolved)"
+           : s.claimed_delivered ? "future -> delivered"
+                                 : "future -> not delivered";
+  }
+  return "returned";
+}
+
 }  // namespace
 
 std::string Violation::ToString() const {
@@ -106,36 +171,9 @@ bool Outcome::LoggedAtLeast(LogLevel level) const {
 
 std::string OutcomeToJson(const Outcome& o) {
   nlohmann::json sends = nlohmann::json::array();
-  for (const SendRecord& s : o.sends) {
-    nlohmann::json j = {{"t_call_ns", s.start.nanos()},
-                        {"t_ns", s.time.nanos()},
-                        {"message", s.message.ToString()},
-                        {"after_client_close", s.after_client_close},
-                        {"after_server_notice", s.after_server_notice}};
-    if (s.raised) {
-      j["raised"] = ErrorJson(s.error);
-    } else if (s.kind == SendReturnKind::kResult) {
-      j["result"] = {{"delivered", s.claimed_delivered}};
-    } else if (s.kind == SendReturnKind::kFuture) {
-      j["future"] = {{"resolved", s.future_resolved},
-                     {"delivered", s.claimed_delivered}};
-    } else {
-      j["returned"] = nullptr;
-    }
-    sends.push_back(std::move(j));
-  }
+  for (const SendRecord& s : o.sends) sends.push_back(SendJson(s));
   nlohmann::json receives = nlohmann::json::array();
-  for (const ReceiveRecord& r : o.receives) {
-    nlohmann::json j = {
-        {"t_ns", r.time.nanos()},
-        {"message", r.cancelled ? std::string("blocked (cancelled)")
-                                : r.message.ToString()}};
-    if (r.message.type == MessageType::kWsDisconnect) {
-      j["code"] = r.message.code == kNoCode ? nlohmann::json("missing")
-                                            : nlohmann::json(r.message.code);
-    }
-    receives.push_back(std::move(j));
-  }
+  for (const ReceiveRecord& r : o.receives) receives.push_back(ReceiveJson(r));
   nlohmann::json logs = nlohmann::json::array();
   for (const LogLine& l : o.logs) {
     logs.push_back({{"t_ns", l.time.nanos()},
@@ -148,16 +186,6 @@ std::string OutcomeToJson(const Outcome& o) {
                             {"by_watchdog", o.cancelled_by_watchdog}};
   if (o.app_end == AppEnd::kRaised)
     app_end["exception"] = ErrorJson(o.app_error);
-  const ClientView& c = o.client;
-  nlohmann::json client = {{"response_head", c.got_response_head},
-                           {"status", c.status},
-                           {"body_chunks", c.body_chunks},
-                           {"final_body", c.got_final_body},
-                           {"ws_accepted", c.ws_accepted},
-                           {"ws_messages", c.ws_messages},
-                           {"reset", c.saw_reset},
-                           {"eof", c.saw_eof}};
-  if (c.ws_close_code != kNoCode) client["ws_close_code"] = c.ws_close_code;
   nlohmann::json out = {
       {"scope",
        {{"type", std::string(ProtocolName(o.scope.protocol))},
@@ -169,7 +197,7 @@ std::string OutcomeToJson(const Outcome& o) {
       {"write_pauses", o.write_pauses},
       {"app_end", std::move(app_end)},
       {"logs", std::move(logs)},
-      {"client", std::move(client)},
+      {"client", ClientJson(o.client)},
       {"counts",
        {{"sends_after_client_close", o.SendsAfterClientClose()},
         {"sends_ok_after_client_close", o.SendsOkAfterClientClose()},
@@ -193,25 +221,10 @@ std::string OutcomeToText(const Outcome& o) {
                   ", spec_version ", o.scope.SpecVersionString(), "\n");
   absl::StrAppend(&out, "  sends (", o.sends.size(), "):\n");
   for (const SendRecord& s : o.sends) {
-    std::string result;
-    if (s.raised) {
-      result = absl::StrCat("raised ", s.error.type, " (",
-                            py::MroString(s.error.mro), ")");
-      if (!s.error.message.empty())
-        absl::StrAppend(&result, ": ", s.error.message);
-    } else if (s.kind == SendReturnKind::kResult) {
-      result = s.claimed_delivered ? "SendResult(delivered)"
-                                   : "SendResult(not delivered)";
-    } else if (s.kind == SendReturnKind::kFuture) {
-      result = !s.future_resolved    ? "future (unresolved)"
-               : s.claimed_delivered ? "future -> delivered"
-                                     : "future -> not delivered";
-    } else {
-      result = "returned";
-    }
     absl::StrAppendFormat(
         &out, "    %12s  %-36s %s%s\n", s.time.ToString(), s.message.ToString(),
-        result, s.after_client_close ? "   [after client close]" : "");
+        SendResultText(s),
+        s.after_client_close ? "   [after client close]" : "");
   }
   absl::StrAppend(&out, "  receives (", o.receives.size(), "):\n");
   for (const ReceiveRecord& r : o.receives) {
