@@ -8,7 +8,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "models/canary.h"
+#include "sim/testing/canary.h"
 #include "sim/explore.h"
 #include "sim/program.h"
 #include "sim/trace.h"
@@ -17,7 +17,7 @@ ABSL_FLAG(uint64_t, seed, 1, "exploration seed");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  models::CanaryProgram canary;
+  sim::testing::CanaryProgram canary;
   sim::ExploreOptions options{.strategy = {.kind = sim::StrategyKind::kPct,
                                            .seed = absl::GetFlag(FLAGS_seed)},
                               .max_runs = 1000,

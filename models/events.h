@@ -1,4 +1,5 @@
-// Trace event types of the ASGI models (codes 100+; the kernel has 0-99).
+// Trace event types of the ASGI models (codes 110+; the kernel has 0-99,
+// and 100-109 are the kernel test programs' in sim/testing/).
 // Their codes go into trace hashes: never renumber one.
 #ifndef HANGUP_MODELS_EVENTS_H_
 #define HANGUP_MODELS_EVENTS_H_

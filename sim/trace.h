@@ -27,7 +27,8 @@
 
 namespace sim {
 
-// A kind of trace event. Codes below 100 are the kernel's; models use 100+.
+// A kind of trace event. Codes below 100 are the kernel's, 100-109 belong to
+// the kernel test programs (sim/testing/), and the models use 110+.
 // REQUIRES: instances have static storage duration.
 struct EventType {
   uint16_t code;

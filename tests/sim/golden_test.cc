@@ -3,7 +3,7 @@
 // means every recorded tape and corpus file may replay differently; it must
 // be deliberate and explained in the commit.
 #include "gtest/gtest.h"
-#include "models/canary.h"
+#include "sim/testing/canary.h"
 #include "sim/explore.h"
 #include "sim/program.h"
 #include "sim/random_source.h"
@@ -13,7 +13,7 @@ namespace sim {
 namespace {
 
 TEST(GoldenTraceHash, CanaryUnderRandomWalkSeed7) {
-  models::CanaryProgram canary;
+  sim::testing::CanaryProgram canary;
   RandomWalkSource random(7);
   RunReport r = RunProgram(canary, random, {});
   EXPECT_EQ(HashToString(r.result.trace_hash), "0xb85a86523277d54e");
@@ -21,7 +21,7 @@ TEST(GoldenTraceHash, CanaryUnderRandomWalkSeed7) {
 }
 
 TEST(GoldenTraceHash, FailingCanaryUnderPct) {
-  models::CanaryProgram canary;
+  sim::testing::CanaryProgram canary;
   PctSource pct({.seed = 4, .depth = 2, .expected_steps = 20});
   RunReport r = RunProgram(canary, pct, {});
   EXPECT_EQ(HashToString(r.result.trace_hash), "0x6e03ad8236e0f3ec");
@@ -29,7 +29,7 @@ TEST(GoldenTraceHash, FailingCanaryUnderPct) {
 }
 
 TEST(GoldenTraceHash, CanaryAllZeroTape) {
-  models::CanaryProgram canary;
+  sim::testing::CanaryProgram canary;
   RunReport r = ReplayTape(canary, {}, {});
   EXPECT_EQ(HashToString(r.result.trace_hash), "0x524c97bd68575c87");
 }

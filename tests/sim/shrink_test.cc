@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "models/canary.h"
+#include "sim/testing/canary.h"
 #include "sim/explore.h"
 #include "sim/program.h"
 
@@ -37,7 +37,7 @@ TEST(Shrink, RespectsTheAttemptBudget) {
 }
 
 TEST(Shrink, ShrunkCanaryTapeStillFailsAndIsNoLonger) {
-  models::CanaryProgram canary;
+  sim::testing::CanaryProgram canary;
   ExploreResult found =
       Explore(canary, {.strategy = {.kind = StrategyKind::kRandom, .seed = 3},
                        .max_runs = 10000});

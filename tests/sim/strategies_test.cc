@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "models/canary.h"
+#include "sim/testing/canary.h"
 #include "sim/dfs_source.h"
 #include "sim/explore.h"
 #include "sim/program.h"
@@ -15,7 +15,7 @@ namespace sim {
 namespace {
 
 TEST(Canary, SimplestScheduleDoesNotFail) {
-  models::CanaryProgram canary;
+  sim::testing::CanaryProgram canary;
   RunReport r = ReplayTape(canary, {}, {});
   EXPECT_FALSE(r.failed());
 }
@@ -27,7 +27,7 @@ TEST(Canary, SimplestScheduleDoesNotFail) {
 constexpr int64_t kPctRunBound = 100;
 
 TEST(Canary, PctFindsTheDepth2BugWithinTheStatedBound) {
-  models::CanaryProgram canary;
+  sim::testing::CanaryProgram canary;
   ExploreResult r = Explore(
       canary,
       {.strategy = {.kind = StrategyKind::kPct, .seed = 1, .pct_depth = 2},
@@ -39,7 +39,7 @@ TEST(Canary, PctFindsTheDepth2BugWithinTheStatedBound) {
 }
 
 TEST(Canary, PctFindsItForManyExplorationSeeds) {
-  models::CanaryProgram canary;
+  sim::testing::CanaryProgram canary;
   int found = 0;
   int64_t worst = 0;
   for (uint64_t seed = 0; seed < 20; ++seed) {
@@ -53,7 +53,7 @@ TEST(Canary, PctFindsItForManyExplorationSeeds) {
 }
 
 TEST(Canary, DfsFindsTheBug) {
-  models::CanaryProgram canary;
+  sim::testing::CanaryProgram canary;
   ExploreResult r = Explore(canary, {.strategy = {.kind = StrategyKind::kDfs,
                                                   .dfs_preemption_bound = 2},
                                      .max_runs = 100000});
@@ -61,7 +61,7 @@ TEST(Canary, DfsFindsTheBug) {
 }
 
 TEST(Canary, FailingTapeReplaysTheSameVerdictAndHash) {
-  models::CanaryProgram canary;
+  sim::testing::CanaryProgram canary;
   ExploreResult r =
       Explore(canary, {.strategy = {.kind = StrategyKind::kRandom, .seed = 9},
                        .max_runs = 10000});
@@ -127,7 +127,7 @@ TEST(Strategy, ParsesAndPrints) {
 }
 
 TEST(Pct, IsDeterministicForASeed) {
-  models::CanaryProgram canary;
+  sim::testing::CanaryProgram canary;
   PctSource a({.seed = 5, .depth = 3, .expected_steps = 20});
   PctSource b({.seed = 5, .depth = 3, .expected_steps = 20});
   RunReport ra = RunProgram(canary, a, {});

@@ -1,8 +1,8 @@
-#include "models/canary.h"
+#include "sim/testing/canary.h"
 
 #include "sim/executor.h"
 
-namespace models {
+namespace sim::testing {
 namespace {
 
 constexpr sim::EventType kEvWrite{100, "write"};
@@ -49,4 +49,4 @@ sim::Task<void> CanaryProgram::Reader(CanaryProgram* self) {
   }
 }
 
-}  // namespace models
+}  // namespace sim::testing

@@ -7,20 +7,20 @@
 // first part AND before its second. Under the simplest schedule (keep running
 // the current task) the writer finishes first and nothing fails.
 //
-//   models::CanaryProgram canary;
+//   sim::testing::CanaryProgram canary;
 //   sim::ExploreResult r = sim::Explore(canary, {.strategy = {.kind =
 //       sim::StrategyKind::kPct}, .max_runs = 200});
 //
 // Thread-safety: one run at a time.
-#ifndef HANGUP_MODELS_CANARY_H_
-#define HANGUP_MODELS_CANARY_H_
+#ifndef HANGUP_SIM_TESTING_CANARY_H_
+#define HANGUP_SIM_TESTING_CANARY_H_
 
 #include <string>
 
 #include "sim/program.h"
 #include "sim/task.h"
 
-namespace models {
+namespace sim::testing {
 
 struct CanaryOptions {
   int steps_per_task = 10;     // yields per task
@@ -49,6 +49,6 @@ class CanaryProgram : public sim::Program {
   bool torn_read_ = false;
 };
 
-}  // namespace models
+}  // namespace sim::testing
 
-#endif  // HANGUP_MODELS_CANARY_H_
+#endif  // HANGUP_SIM_TESTING_CANARY_H_
