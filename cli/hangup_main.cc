@@ -24,7 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cli/commands.h"
-#include "models/server_policy.h"
+#include "models/server/policy.h"
 
 ABSL_FLAG(std::string, server, "", "server preset (hangup list)");
 ABSL_FLAG(std::vector<std::string>, middleware, {},

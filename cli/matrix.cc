@@ -3,7 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "cli/scenario_flags.h"
-#include "models/presets.h"
+#include "models/server/presets.h"
 
 namespace cli {
 namespace {

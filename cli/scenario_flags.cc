@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "models/explorer.h"
-#include "models/outcome.h"
+#include "models/asgi/outcome.h"
 #include "sim/tape_source.h"
 #include "sim/trace.h"
 

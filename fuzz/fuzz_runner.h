@@ -28,7 +28,7 @@
 
 #include "absl/types/span.h"
 #include "fuzz/fuzz_input.h"
-#include "models/outcome.h"
+#include "models/asgi/outcome.h"
 #include "models/scenario.h"
 #include "sim/program.h"
 

@@ -32,7 +32,7 @@
 
 #include "absl/types/span.h"
 #include "models/corpus.h"
-#include "models/outcome.h"
+#include "models/asgi/outcome.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 

@@ -31,7 +31,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "models/outcome.h"
+#include "models/asgi/outcome.h"
 #include "models/properties.h"
 #include "models/scenario.h"
 

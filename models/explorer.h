@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "models/outcome.h"
+#include "models/asgi/outcome.h"
 #include "models/properties.h"
 #include "models/scenario.h"
 #include "sim/explore.h"

@@ -8,8 +8,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "models/named.h"
-#include "models/spec_machine.h"
+#include "models/asgi/registry.h"
+#include "models/asgi/spec_machine.h"
 #include "sim/program.h"
 
 namespace models {

@@ -20,7 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "models/outcome.h"
+#include "models/asgi/outcome.h"
 #include "models/scenario.h"
 #include "sim/executor.h"
 

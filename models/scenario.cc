@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "models/events.h"
-#include "models/named.h"
-#include "models/server.h"
+#include "models/asgi/events.h"
+#include "models/asgi/registry.h"
+#include "models/server/server.h"
 #include "sim/check.h"
 
 namespace models {

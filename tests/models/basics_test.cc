@@ -1,8 +1,8 @@
 // Python exceptions, ASGI messages and the spec's state machines.
 #include "gtest/gtest.h"
-#include "models/asgi.h"
-#include "models/py_exceptions.h"
-#include "models/spec_machine.h"
+#include "models/asgi/asgi.h"
+#include "models/asgi/py_exceptions.h"
+#include "models/asgi/spec_machine.h"
 #include "sim/task.h"
 
 namespace models {

@@ -2,7 +2,7 @@
 // it for each version (the [P] rows were also checked against the Debian
 // packages by tests/conformance). Each test runs the simplest interleaving
 // unless it says otherwise.
-#include "models/presets.h"
+#include "models/server/presets.h"
 
 #include <fstream>
 #include <set>

@@ -9,7 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "models/explorer.h"
-#include "models/outcome.h"
+#include "models/asgi/outcome.h"
 #include "models/properties.h"
 #include "models/scenario.h"
 #include "sim/program.h"

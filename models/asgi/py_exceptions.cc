@@ -1,4 +1,4 @@
-#include "models/py_exceptions.h"
+#include "models/asgi/py_exceptions.h"
 
 #include "absl/strings/str_join.h"
 #include "sim/task.h"

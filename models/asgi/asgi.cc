@@ -1,4 +1,4 @@
-#include "models/asgi.h"
+#include "models/asgi/asgi.h"
 
 #include "absl/strings/str_cat.h"
 

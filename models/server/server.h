@@ -17,8 +17,8 @@
 //
 // Lifetime: the endpoint, policy, app and outcome outlive the server; the
 // server outlives the executor's run. Thread-safety: one run, one thread.
-#ifndef HANGUP_MODELS_SERVER_H_
-#define HANGUP_MODELS_SERVER_H_
+#ifndef HANGUP_MODELS_SERVER_SERVER_H_
+#define HANGUP_MODELS_SERVER_SERVER_H_
 
 #include <deque>
 #include <memory>
@@ -26,11 +26,11 @@
 #include <utility>
 #include <vector>
 
-#include "models/app.h"
-#include "models/asgi.h"
-#include "models/outcome.h"
-#include "models/server_policy.h"
-#include "models/wire.h"
+#include "models/asgi/channel.h"
+#include "models/asgi/asgi.h"
+#include "models/asgi/outcome.h"
+#include "models/server/policy.h"
+#include "models/asgi/wire.h"
 #include "sim/connection.h"
 #include "sim/executor.h"
 #include "sim/sync.h"
@@ -192,4 +192,4 @@ class Server : public sim::FlowListener {
 
 }  // namespace models
 
-#endif  // HANGUP_MODELS_SERVER_H_
+#endif  // HANGUP_MODELS_SERVER_SERVER_H_

@@ -2,9 +2,9 @@
 // turning segments into request events and connection loss, and the
 // receive() and send() paths with their ordered checks.
 #include "absl/strings/str_cat.h"
-#include "models/events.h"
-#include "models/py_exceptions.h"
-#include "models/server.h"
+#include "models/asgi/events.h"
+#include "models/asgi/py_exceptions.h"
+#include "models/server/server.h"
 
 namespace models {
 namespace {

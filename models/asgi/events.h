@@ -1,8 +1,8 @@
 // Trace event types of the ASGI models (codes 110+; the kernel has 0-99,
 // and 100-109 are the kernel test programs' in sim/testing/).
 // Their codes go into trace hashes: never renumber one.
-#ifndef HANGUP_MODELS_EVENTS_H_
-#define HANGUP_MODELS_EVENTS_H_
+#ifndef HANGUP_MODELS_ASGI_EVENTS_H_
+#define HANGUP_MODELS_ASGI_EVENTS_H_
 
 #include "sim/trace.h"
 
@@ -27,4 +27,4 @@ inline constexpr sim::EventType kEvFlow{123, "flow"};                 // a=pause
 
 }  // namespace models
 
-#endif  // HANGUP_MODELS_EVENTS_H_
+#endif  // HANGUP_MODELS_ASGI_EVENTS_H_

@@ -1,4 +1,4 @@
-#include "models/outcome.h"
+#include "models/asgi/outcome.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"

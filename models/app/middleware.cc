@@ -3,10 +3,11 @@
 #include <memory>
 #include <vector>
 
-#include "models/catalog.h"
-#include "models/events.h"
-#include "models/named.h"
-#include "models/py_exceptions.h"
+#include "models/app/apps.h"
+#include "models/app/middleware.h"
+#include "models/asgi/events.h"
+#include "models/asgi/registry.h"
+#include "models/asgi/py_exceptions.h"
 #include "sim/task_group.h"
 
 namespace models {

@@ -3,9 +3,9 @@
 // websockets sans-I/O, or none), the server's own flags around it, and the
 // receive() and send() paths.
 #include "absl/strings/str_cat.h"
-#include "models/events.h"
-#include "models/py_exceptions.h"
-#include "models/server.h"
+#include "models/asgi/events.h"
+#include "models/asgi/py_exceptions.h"
+#include "models/server/server.h"
 
 namespace models {
 namespace {

@@ -1,11 +1,11 @@
-#include "models/presets.h"
+#include "models/server/presets.h"
 
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "models/named.h"
+#include "models/asgi/registry.h"
 #include "sim/check.h"
 
 namespace models {

@@ -1,4 +1,4 @@
-#include "models/server_policy.h"
+#include "models/server/policy.h"
 
 #include <optional>
 #include <utility>
@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "models/named.h"
+#include "models/asgi/registry.h"
 
 namespace models {
 namespace {

@@ -6,8 +6,8 @@
 //   wire::Unit u = wire::Decode(segment.tag);
 //
 // Thread-safety: pure functions.
-#ifndef HANGUP_MODELS_WIRE_H_
-#define HANGUP_MODELS_WIRE_H_
+#ifndef HANGUP_MODELS_ASGI_WIRE_H_
+#define HANGUP_MODELS_ASGI_WIRE_H_
 
 #include <cstdint>
 
@@ -51,4 +51,4 @@ inline Unit Decode(uint64_t tag) {
 
 }  // namespace models::wire
 
-#endif  // HANGUP_MODELS_WIRE_H_
+#endif  // HANGUP_MODELS_ASGI_WIRE_H_

@@ -11,16 +11,16 @@
 //   std::string json = models::OutcomeToJson(o);
 //
 // Thread-safety: one run, one thread.
-#ifndef HANGUP_MODELS_OUTCOME_H_
-#define HANGUP_MODELS_OUTCOME_H_
+#ifndef HANGUP_MODELS_ASGI_OUTCOME_H_
+#define HANGUP_MODELS_ASGI_OUTCOME_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "models/asgi.h"
-#include "models/py_exceptions.h"
+#include "models/asgi/asgi.h"
+#include "models/asgi/py_exceptions.h"
 #include "sim/time.h"
 
 namespace models {
@@ -144,4 +144,4 @@ std::string OutcomeToText(const Outcome& outcome);
 
 }  // namespace models
 
-#endif  // HANGUP_MODELS_OUTCOME_H_
+#endif  // HANGUP_MODELS_ASGI_OUTCOME_H_

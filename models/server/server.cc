@@ -1,8 +1,8 @@
-#include "models/server.h"
+#include "models/server/server.h"
 
 #include "absl/strings/str_cat.h"
-#include "models/events.h"
-#include "models/py_exceptions.h"
+#include "models/asgi/events.h"
+#include "models/asgi/py_exceptions.h"
 #include "sim/timeout.h"
 
 namespace models {

@@ -9,8 +9,8 @@
 //   }  // "unknown app 'sse-strem' (expected one of: sse-stream, ...)"
 //
 // Thread-safety: pure functions over their arguments.
-#ifndef HANGUP_MODELS_NAMED_H_
-#define HANGUP_MODELS_NAMED_H_
+#ifndef HANGUP_MODELS_ASGI_REGISTRY_H_
+#define HANGUP_MODELS_ASGI_REGISTRY_H_
 
 #include <string>
 
@@ -48,4 +48,4 @@ std::string UnknownNameMessage(absl::string_view what, absl::string_view name,
 
 }  // namespace models
 
-#endif  // HANGUP_MODELS_NAMED_H_
+#endif  // HANGUP_MODELS_ASGI_REGISTRY_H_

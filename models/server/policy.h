@@ -20,7 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "models/asgi.h"
+#include "models/asgi/asgi.h"
 #include "sim/time.h"
 
 namespace models {

@@ -13,13 +13,13 @@
 //
 // Lifetime: apps, middleware and channels are created per run and outlive
 // its executor. Thread-safety: one run, one thread.
-#ifndef HANGUP_MODELS_APP_H_
-#define HANGUP_MODELS_APP_H_
+#ifndef HANGUP_MODELS_ASGI_CHANNEL_H_
+#define HANGUP_MODELS_ASGI_CHANNEL_H_
 
 #include <memory>
 
-#include "models/asgi.h"
-#include "models/outcome.h"
+#include "models/asgi/asgi.h"
+#include "models/asgi/outcome.h"
 #include "sim/executor.h"
 #include "sim/sync.h"
 #include "sim/task.h"
@@ -65,10 +65,7 @@ class App {
   virtual sim::Task<void> Call(const Scope& scope, Channel& channel) = 0;
 };
 
-// Calls receive() until it returns a message of `type` (a disconnect),
-// discarding the others. REQUIRES: `channel` outlives the returned task.
-sim::Task<void> ReceiveUntil(Channel& channel, MessageType type);
 
 }  // namespace models
 
-#endif  // HANGUP_MODELS_APP_H_
+#endif  // HANGUP_MODELS_ASGI_CHANNEL_H_

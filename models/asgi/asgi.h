@@ -11,8 +11,8 @@
 //   std::string v = models::SpecVersionName(s.spec_version);  // "2.3"
 //
 // Thread-safety: values.
-#ifndef HANGUP_MODELS_ASGI_H_
-#define HANGUP_MODELS_ASGI_H_
+#ifndef HANGUP_MODELS_ASGI_ASGI_H_
+#define HANGUP_MODELS_ASGI_ASGI_H_
 
 #include <cstdint>
 #include <string>
@@ -94,4 +94,4 @@ struct Scope {
 
 }  // namespace models
 
-#endif  // HANGUP_MODELS_ASGI_H_
+#endif  // HANGUP_MODELS_ASGI_ASGI_H_

@@ -14,10 +14,10 @@
 // everywhere (main spec: "it should raise an exception").
 //
 // Thread-safety: a value type.
-#ifndef HANGUP_MODELS_SPEC_MACHINE_H_
-#define HANGUP_MODELS_SPEC_MACHINE_H_
+#ifndef HANGUP_MODELS_ASGI_SPEC_MACHINE_H_
+#define HANGUP_MODELS_ASGI_SPEC_MACHINE_H_
 
-#include "models/asgi.h"
+#include "models/asgi/asgi.h"
 
 namespace models {
 
@@ -48,4 +48,4 @@ class SpecMachine {
 
 }  // namespace models
 
-#endif  // HANGUP_MODELS_SPEC_MACHINE_H_
+#endif  // HANGUP_MODELS_ASGI_SPEC_MACHINE_H_

@@ -1,4 +1,4 @@
-#include "models/spec_machine.h"
+#include "models/asgi/spec_machine.h"
 
 namespace models {
 

@@ -12,15 +12,15 @@
 //   std::string source = p->Source("kill-after");
 //
 // Thread-safety: the table is built once, on first use, and immutable.
-#ifndef HANGUP_MODELS_PRESETS_H_
-#define HANGUP_MODELS_PRESETS_H_
+#ifndef HANGUP_MODELS_SERVER_PRESETS_H_
+#define HANGUP_MODELS_SERVER_PRESETS_H_
 
 #include <map>
 #include <string>
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "models/server_policy.h"
+#include "models/server/policy.h"
 
 namespace models {
 
@@ -53,4 +53,4 @@ std::string PresetsMarkdown();
 
 }  // namespace models
 
-#endif  // HANGUP_MODELS_PRESETS_H_
+#endif  // HANGUP_MODELS_SERVER_PRESETS_H_

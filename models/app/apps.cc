@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "models/catalog.h"
-#include "models/events.h"
-#include "models/named.h"
-#include "models/py_exceptions.h"
+#include "models/app/apps.h"
+#include "models/asgi/events.h"
+#include "models/asgi/registry.h"
+#include "models/asgi/py_exceptions.h"
 #include "sim/task_group.h"
 #include "sim/timeout.h"
 

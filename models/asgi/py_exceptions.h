@@ -11,8 +11,8 @@
 //   py::ExceptionInfo info = py::Describe(std::current_exception());
 //
 // Thread-safety: exception objects are values; the type tables are static.
-#ifndef HANGUP_MODELS_PY_EXCEPTIONS_H_
-#define HANGUP_MODELS_PY_EXCEPTIONS_H_
+#ifndef HANGUP_MODELS_ASGI_PY_EXCEPTIONS_H_
+#define HANGUP_MODELS_ASGI_PY_EXCEPTIONS_H_
 
 #include <array>
 #include <cstddef>
@@ -125,4 +125,4 @@ std::string MroString(absl::Span<const char* const> mro);
 
 }  // namespace py
 
-#endif  // HANGUP_MODELS_PY_EXCEPTIONS_H_
+#endif  // HANGUP_MODELS_ASGI_PY_EXCEPTIONS_H_
