@@ -65,7 +65,7 @@ void RunExecutions(benchmark::State& state, models::Scenario& scenario,
     sim::RunReport r = sim::RunProgram(scenario, source, options);
     steps += r.result.steps;
     choices += r.choices;
-    sends_after_close += scenario.last_outcome().SendsAfterClientClose();
+    sends_after_close += scenario.outcome().SendsAfterClientClose();
     benchmark::DoNotOptimize(r.result.trace_hash);
   }
   const double runs = static_cast<double>(state.iterations());

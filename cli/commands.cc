@@ -11,7 +11,8 @@
 #include "models/client/client.h"
 #include "models/asgi/outcome.h"
 #include "models/server/presets.h"
-#include "models/properties.h"
+#include "check/checked_scenario.h"
+#include "check/properties.h"
 #include "models/scenario.h"
 #include "nlohmann/json.hpp"
 #include "sim/explore.h"
@@ -109,7 +110,7 @@ int List(const CommonOptions& o) {
 namespace {
 
 // One run of `s` under --strategy (random, pct or swarm) and --seed.
-sim::RunReport RunWithStrategy(models::Scenario& s, const Strategy& strategy,
+sim::RunReport RunWithStrategy(check::CheckedScenario& s, const Strategy& strategy,
                                const sim::ExecutorOptions& exec) {
   const sim::StrategyOptions& options = strategy.options;
   std::unique_ptr<sim::ChoiceSource> source = sim::MakeRunSource(
@@ -125,12 +126,12 @@ sim::RunReport RunWithStrategy(models::Scenario& s, const Strategy& strategy,
 }  // namespace
 
 int Run(const CommonOptions& o) {
-  absl::StatusOr<std::unique_ptr<models::Scenario>> scenario = BuildScenario(o);
-  if (!scenario.ok()) return BadInput("run", scenario.status());
-  absl::StatusOr<models::PropertyOptions> props = PropertyOptionsFromFlags(o);
+  absl::StatusOr<check::PropertyOptions> props = PropertyOptionsFromFlags(o);
   if (!props.ok()) return BadInput("run", props.status());
-  models::Scenario& s = **scenario;
-  s.set_checker(models::MakeChecker(*props));
+  absl::StatusOr<std::unique_ptr<check::CheckedScenario>> scenario =
+      BuildScenario(o, *props);
+  if (!scenario.ok()) return BadInput("run", scenario.status());
+  check::CheckedScenario& s = **scenario;
   const sim::ExecutorOptions exec = s.executor_options(/*record_trace=*/true);
   sim::RunReport r;
   if (!o.tape.empty()) {

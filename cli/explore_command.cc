@@ -17,11 +17,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "cli/commands.h"
-#include "cli/matrix.h"
+#include "harness/matrix.h"
 #include "cli/scenario_flags.h"
-#include "models/corpus.h"
-#include "models/explorer.h"
-#include "models/properties.h"
+#include "harness/corpus.h"
+#include "harness/campaign.h"
+#include "check/properties.h"
 #include "nlohmann/json.hpp"
 #include "sim/program.h"
 #include "sim/tape_source.h"
@@ -68,10 +68,10 @@ std::string ShortName(const models::ScenarioSpec& spec) {
   return out;
 }
 
-models::CorpusEntry EntryFor(const models::Finding& f,
+harness::CorpusEntry EntryFor(const harness::Finding& f,
                              const models::ScenarioSpec& spec,
                              const CommonOptions& o) {
-  models::CorpusEntry e;
+  harness::CorpusEntry e;
   e.name = Sanitize(absl::StrCat(ShortName(spec), "-", f.violation.property,
                                  "-", f.violation.signature));
   e.title = f.violation.detail;
@@ -92,11 +92,11 @@ models::CorpusEntry EntryFor(const models::Finding& f,
 
 // Writes `e` to DIR/<name>.json (creating DIR); returns the path.
 absl::StatusOr<std::string> WriteEntry(const std::string& dir,
-                                       const models::CorpusEntry& e) {
+                                       const harness::CorpusEntry& e) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const std::string path = absl::StrCat(dir, "/", e.name, ".json");
-  if (!WriteFileAtomically(path, models::CorpusToJson(e))) {
+  if (!WriteFileAtomically(path, harness::CorpusToJson(e))) {
     return absl::UnavailableError(absl::StrCat("cannot write ", path));
   }
   return path;
@@ -108,7 +108,7 @@ int Jobs(const CommonOptions& o) {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-class CliObserver : public models::ExploreObserver {
+class CliObserver : public harness::CampaignObserver {
  public:
   CliObserver(const CommonOptions& o,
               const std::map<std::string, models::ScenarioSpec>& specs,
@@ -120,7 +120,7 @@ class CliObserver : public models::ExploreObserver {
     tty_ = o.progress && isatty(STDERR_FILENO);
   }
 
-  void OnFinding(const models::Finding& f) override {
+  void OnFinding(const harness::Finding& f) override {
     ClearProgress();
     if (!quiet_) {
       std::fprintf(stderr,
@@ -129,19 +129,19 @@ class CliObserver : public models::ExploreObserver {
                    f.violation.property.c_str(), f.violation.signature.c_str(),
                    f.scenario.c_str(), static_cast<long long>(f.run),
                    f.violation.detail.c_str(),
-                   models::ReproduceLine(f.scenario, f.original_tape).c_str());
+                   harness::ReproduceLine(f.scenario, f.original_tape).c_str());
     }
     Write(f);
   }
 
-  void OnShrunk(const models::Finding& f) override {
+  void OnShrunk(const harness::Finding& f) override {
     ClearProgress();
     if (!quiet_) {
       std::fprintf(stderr,
                    "SHRUNK %s [%s]: tape %zu -> %zu bytes\n  reproduce: %s\n",
                    f.violation.property.c_str(), f.violation.signature.c_str(),
                    f.original_tape.size(), f.tape.size(),
-                   models::ReproduceLine(f.scenario, f.tape).c_str());
+                   harness::ReproduceLine(f.scenario, f.tape).c_str());
     }
     Write(f);
   }
@@ -164,11 +164,11 @@ class CliObserver : public models::ExploreObserver {
   }
 
   // Ctrl-C aborts (no shrinking); the --time budget only stops the runs.
-  models::StopRequest ShouldStop() override {
-    if (g_interrupted.load()) return models::StopRequest::kAbort;
+  harness::StopRequest ShouldStop() override {
+    if (g_interrupted.load()) return harness::StopRequest::kAbort;
     if (o_.time_seconds > 0 && Elapsed() > o_.time_seconds)
-      return models::StopRequest::kStop;
-    return models::StopRequest::kNone;
+      return harness::StopRequest::kStop;
+    return harness::StopRequest::kNone;
   }
 
   double Elapsed() const {
@@ -182,7 +182,7 @@ class CliObserver : public models::ExploreObserver {
   }
 
   // Writes the finding's corpus file under --out (if given).
-  void Write(const models::Finding& f) {
+  void Write(const harness::Finding& f) {
     if (o_.out_dir.empty()) return;
     absl::StatusOr<std::string> path =
         WriteEntry(o_.out_dir, EntryFor(f, specs_.at(f.scenario), o_));
@@ -203,7 +203,7 @@ class CliObserver : public models::ExploreObserver {
 };
 
 struct Exploration {
-  models::ExploreResult result;
+  harness::CampaignResult result;
   double seconds = 0;
 };
 
@@ -212,9 +212,9 @@ absl::StatusOr<Exploration> RunExploration(
     int64_t runs, bool quiet) {
   absl::StatusOr<Strategy> strategy = StrategyFromFlags(o);
   if (!strategy.ok()) return strategy.status();
-  absl::StatusOr<models::PropertyOptions> props = PropertyOptionsFromFlags(o);
+  absl::StatusOr<check::PropertyOptions> props = PropertyOptionsFromFlags(o);
   if (!props.ok()) return props.status();
-  models::ExploreOptions opts;
+  harness::CampaignOptions opts;
   opts.scenarios = scenarios;
   opts.strategy = strategy->options;
   opts.swarm = strategy->swarm;
@@ -228,18 +228,18 @@ absl::StatusOr<Exploration> RunExploration(
   g_interrupted.store(false);
   signal(SIGINT, OnSigint);
   Exploration out;
-  out.result = models::Explore(opts, &observer);
+  out.result = harness::RunCampaign(opts, &observer);
   out.seconds = observer.Elapsed();
   observer.ClearProgress();
   // Files are written as findings come, so that Ctrl-C loses none; but a
   // key first found by a later run than the one kept (another job got there
   // first) would stay in its file: write the final findings again.
-  for (const models::Finding& f : out.result.findings) observer.Write(f);
+  for (const harness::Finding& f : out.result.findings) observer.Write(f);
   signal(SIGINT, SIG_DFL);
   return out;
 }
 
-nlohmann::json FindingJson(const models::Finding& f) {
+nlohmann::json FindingJson(const harness::Finding& f) {
   return {{"property", f.violation.property},
           {"signature", f.violation.signature},
           {"detail", f.violation.detail},
@@ -250,17 +250,17 @@ nlohmann::json FindingJson(const models::Finding& f) {
           {"unshrunk_tape_bytes", f.original_tape.size()},
           {"shrunk", f.shrunk},
           {"trace_hash", sim::HashToString(f.trace_hash)},
-          {"reproduce", models::ReproduceLine(f.scenario, f.tape)}};
+          {"reproduce", harness::ReproduceLine(f.scenario, f.tape)}};
 }
 
 void PrintSummary(const Exploration& x, const CommonOptions& o) {
-  const models::ExploreResult& r = x.result;
+  const harness::CampaignResult& r = x.result;
   if (o.json) {
     nlohmann::json j = {{"executions", r.executions},
                         {"seconds", x.seconds},
                         {"stopped_early", r.stopped},
                         {"findings", nlohmann::json::array()}};
-    for (const models::Finding& f : r.findings)
+    for (const harness::Finding& f : r.findings)
       j["findings"].push_back(FindingJson(f));
     std::puts(j.dump(2).c_str());
     return;
@@ -269,7 +269,7 @@ void PrintSummary(const Exploration& x, const CommonOptions& o) {
               static_cast<long long>(r.executions), x.seconds,
               r.executions / std::max(x.seconds, 1e-9),
               r.stopped ? ", stopped early" : "", r.findings.size());
-  for (const models::Finding& f : r.findings) {
+  for (const harness::Finding& f : r.findings) {
     std::printf(
         "\n%s [%s]\n  scenario: %s\n  %s\n  found by run %lld; tape %zu "
         "bytes%s\n  reproduce: %s\n",
@@ -279,12 +279,12 @@ void PrintSummary(const Exploration& x, const CommonOptions& o) {
         f.shrunk ? absl::StrCat(" (shrunk from ", f.original_tape.size(), ")")
                        .c_str()
                  : "",
-        models::ReproduceLine(f.scenario, f.tape).c_str());
+        harness::ReproduceLine(f.scenario, f.tape).c_str());
   }
 }
 
 // FILE or TOKEN -> entry (a token has no expectation).
-absl::StatusOr<models::CorpusEntry> ReadTarget(const std::string& arg,
+absl::StatusOr<harness::CorpusEntry> ReadTarget(const std::string& arg,
                                                bool is_file) {
   if (!is_file) {
     absl::StatusOr<sim::ReplayToken> token = sim::ReplayToken::Parse(arg);
@@ -295,7 +295,7 @@ absl::StatusOr<models::CorpusEntry> ReadTarget(const std::string& arg,
       return absl::InvalidArgumentError(
           absl::StrCat("replay token program: ", spec.status().message()));
     }
-    models::CorpusEntry e;
+    harness::CorpusEntry e;
     e.name = "token";
     e.scenario = *spec;
     e.tape = token->tape;
@@ -310,15 +310,15 @@ absl::StatusOr<models::CorpusEntry> ReadTarget(const std::string& arg,
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  return models::ParseCorpus(ss.str(), arg);
+  return harness::ParseCorpus(ss.str(), arg);
 }
 
 // The one FILE|TOKEN argument of replay and shrink, ready to replay.
 struct Target {
-  models::CorpusEntry entry;
+  harness::CorpusEntry entry;
   bool is_file = false;  // a corpus file, with an expectation; not a token
-  models::PropertyOptions properties;
-  std::unique_ptr<models::Scenario> scenario;  // checking `properties`
+  check::PropertyOptions properties;
+  std::unique_ptr<check::CheckedScenario> scenario;  // checking `properties`
 };
 
 // An error (bad input, exit 2) names what is wrong.
@@ -329,19 +329,19 @@ absl::StatusOr<Target> LoadTarget(const CommonOptions& o) {
   }
   Target t;
   t.is_file = !absl::StartsWith(o.args[0], "hangup1:");
-  absl::StatusOr<models::CorpusEntry> e = ReadTarget(o.args[0], t.is_file);
+  absl::StatusOr<harness::CorpusEntry> e = ReadTarget(o.args[0], t.is_file);
   if (!e.ok()) return e.status();
   t.entry = *std::move(e);
-  absl::StatusOr<models::PropertyOptions> props = PropertyOptionsFromFlags(o);
+  absl::StatusOr<check::PropertyOptions> props = PropertyOptionsFromFlags(o);
   if (!props.ok()) return props.status();
   t.properties = *std::move(props);
-  auto scenario = models::Scenario::Create(t.entry.scenario);
+  auto scenario =
+      check::CheckedScenario::Create(t.entry.scenario, t.properties);
   if (!scenario.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(o.args[0], ": ", scenario.status().message()));
   }
   t.scenario = *std::move(scenario);
-  t.scenario->set_checker(models::MakeChecker(t.properties));
   return t;
 }
 
@@ -355,12 +355,12 @@ struct Verdict {
 
 Verdict Judge(const Target& t, const sim::RunReport& r) {
   Verdict v;
-  const models::CorpusEntry& e = t.entry;
+  const harness::CorpusEntry& e = t.entry;
   if (!t.is_file) return v;
-  v.differs = models::CorpusMismatch(e, t.scenario->last_violations(),
+  v.differs = harness::CorpusMismatch(e, t.scenario->violations(),
                                      r.result.trace_hash);
   if (e.fixed_scenario.empty() || e.expect_property.empty()) return v;
-  v.fixed_note = models::FixedVersionMismatch(e, t.properties);
+  v.fixed_note = harness::FixedVersionMismatch(e, t.properties);
   v.fixed_ok = v.fixed_note.empty();
   if (v.fixed_ok) {
     v.fixed_note = absl::StrCat("fixed version (", e.fixed_scenario, "): no ",
@@ -371,9 +371,9 @@ Verdict Judge(const Target& t, const sim::RunReport& r) {
 
 void PrintReplay(const Target& t, const sim::RunReport& r, const Verdict& v,
                  const CommonOptions& o) {
-  const models::Scenario& s = *t.scenario;
-  const models::CorpusEntry& e = t.entry;
-  const std::vector<models::Violation>& violations = s.last_violations();
+  const check::CheckedScenario& s = *t.scenario;
+  const harness::CorpusEntry& e = t.entry;
+  const std::vector<check::Violation>& violations = s.violations();
   if (o.json) {
     nlohmann::json j = {
         {"name", e.name},
@@ -382,8 +382,8 @@ void PrintReplay(const Target& t, const sim::RunReport& r, const Verdict& v,
         {"violations", nlohmann::json::array()},
         {"as_expected", v.ok()},
         {"outcome",
-         nlohmann::json::parse(models::OutcomeToJson(s.last_outcome()))}};
-    for (const models::Violation& x : violations) {
+         nlohmann::json::parse(models::OutcomeToJson(s.outcome()))}};
+    for (const check::Violation& x : violations) {
       j["violations"].push_back({{"property", x.property},
                                  {"signature", x.signature},
                                  {"detail", x.detail}});
@@ -411,11 +411,11 @@ void PrintReplay(const Target& t, const sim::RunReport& r, const Verdict& v,
 
 // The violation shrinking keeps: the first the entry expects (any, for a
 // token or an entry that expects none).
-const models::Violation* ShrinkTarget(const models::CorpusEntry& e,
-                                      const std::vector<models::Violation>& v) {
-  for (const models::Violation& x : v) {
+const check::Violation* ShrinkTarget(const harness::CorpusEntry& e,
+                                      const std::vector<check::Violation>& v) {
+  for (const check::Violation& x : v) {
     if (e.expect_property.empty() ||
-        models::HasViolation({x}, e.expect_property, e.expect_signature))
+        check::HasViolation({x}, e.expect_property, e.expect_signature))
       return &x;
   }
   return nullptr;
@@ -423,9 +423,9 @@ const models::Violation* ShrinkTarget(const models::CorpusEntry& e,
 
 // The corpus file of a shrunk tape: the entry's, with the tape, expectation
 // and trace hash replaced (a token gets a name, title and link).
-models::CorpusEntry ShrunkEntry(const Target& t, const models::Finding& f,
-                                const models::Violation& target) {
-  models::CorpusEntry out = t.entry;
+harness::CorpusEntry ShrunkEntry(const Target& t, const harness::Finding& f,
+                                const check::Violation& target) {
+  harness::CorpusEntry out = t.entry;
   out.tape = f.tape;
   out.expect_property = f.violation.property;
   out.expect_signature = f.violation.signature;
@@ -456,7 +456,7 @@ int Explore(const CommonOptions& o) {
 int Replay(const CommonOptions& o) {
   absl::StatusOr<Target> t = LoadTarget(o);
   if (!t.ok()) return BadInput("replay", t.status());
-  models::Scenario& s = *t->scenario;
+  check::CheckedScenario& s = *t->scenario;
   const sim::RunReport r = sim::ReplayTape(
       s, t->entry.tape, s.executor_options(/*record_trace=*/true));
   const Verdict verdict = Judge(*t, r);
@@ -467,10 +467,10 @@ int Replay(const CommonOptions& o) {
 int Shrink(const CommonOptions& o) {
   absl::StatusOr<Target> t = LoadTarget(o);
   if (!t.ok()) return BadInput("shrink", t.status());
-  const models::CorpusEntry& e = t->entry;
-  models::Scenario& s = *t->scenario;
+  const harness::CorpusEntry& e = t->entry;
+  check::CheckedScenario& s = *t->scenario;
   sim::ReplayTape(s, e.tape, s.executor_options());
-  const models::Violation* found = ShrinkTarget(e, s.last_violations());
+  const check::Violation* found = ShrinkTarget(e, s.violations());
   if (found == nullptr) {
     const std::string what =
         e.expect_property.empty()
@@ -482,16 +482,16 @@ int Shrink(const CommonOptions& o) {
                  what.c_str());
     return 1;
   }
-  const models::Violation target = *found;
+  const check::Violation target = *found;
   if (!o.json) {
     std::printf("%s\n  reproduce (unshrunk, %zu bytes): %s\n",
                 target.ToString().c_str(), e.tape.size(),
-                models::ReproduceLine(s.Name(), e.tape).c_str());
+                harness::ReproduceLine(s.Name(), e.tape).c_str());
     std::fflush(stdout);
   }
-  const models::ShrunkFinding shrunk =
-      models::ShrinkFinding(e.scenario, e.tape, target, t->properties, {});
-  models::Finding f;
+  const harness::ShrunkFinding shrunk =
+      harness::ShrinkFinding(e.scenario, e.tape, target, t->properties, {});
+  harness::Finding f;
   f.violation = shrunk.violation;
   f.scenario = s.Name();
   f.original_tape = e.tape;
@@ -509,14 +509,14 @@ int Shrink(const CommonOptions& o) {
     nlohmann::json j = FindingJson(f);
     j.erase("run");
     j["replays"] = shrunk.attempts;
-    j["unshrunk_reproduce"] = models::ReproduceLine(f.scenario, e.tape);
+    j["unshrunk_reproduce"] = harness::ReproduceLine(f.scenario, e.tape);
     if (!written.empty()) j["written"] = written;
     std::puts(j.dump(2).c_str());
     return 0;
   }
   std::printf("  reproduce (shrunk, %zu bytes, %lld replays): %s\n",
               f.tape.size(), static_cast<long long>(shrunk.attempts),
-              models::ReproduceLine(f.scenario, f.tape).c_str());
+              harness::ReproduceLine(f.scenario, f.tape).c_str());
   if (!written.empty()) std::printf("  written: %s\n", written.c_str());
   return 0;
 }
@@ -526,7 +526,7 @@ int DefaultJob(const CommonOptions& given) {
   o.jobs = Jobs(o);
   if (o.time_seconds <= 0)
     o.time_seconds = 50;  // a safety net: the run budget ends it first
-  const std::vector<models::ScenarioSpec> matrix = DefaultMatrix();
+  const std::vector<models::ScenarioSpec> matrix = harness::DefaultMatrix();
   const int64_t runs = o.runs > 0 ? o.runs : 1000;
   std::fprintf(stderr,
                "hangup: exploring the default matrix (%zu scenarios x %lld "
@@ -537,20 +537,20 @@ int DefaultJob(const CommonOptions& given) {
   absl::StatusOr<Exploration> x =
       RunExploration(o, matrix, runs, /*quiet=*/true);
   if (!x.ok()) return BadInput("", x.status());
-  const models::ExploreResult& r = x->result;
+  const harness::CampaignResult& r = x->result;
   if (o.json) {
     PrintSummary(*x, o);
     return 0;
   }
   // Which property each preset breaks.
   std::vector<std::string> props;
-  for (const models::PropertyInfo& p : models::Properties())
+  for (const check::PropertyInfo& p : check::Properties())
     props.push_back(p.name);
-  std::map<std::string, std::map<std::string, const models::Finding*>>
+  std::map<std::string, std::map<std::string, const harness::Finding*>>
       best;  // preset -> prop
-  for (const models::Finding& f : r.findings) {
+  for (const harness::Finding& f : r.findings) {
     const std::string preset = models::ScenarioSpec::Parse(f.scenario)->server;
-    const models::Finding*& slot = best[preset][f.violation.property];
+    const harness::Finding*& slot = best[preset][f.violation.property];
     if (slot == nullptr || f.tape.size() < slot->tape.size()) slot = &f;
   }
   std::printf("%lld executions of %zu scenarios in %.1fs (%.0f/s)%s\n\n",
@@ -575,11 +575,11 @@ int DefaultJob(const CommonOptions& given) {
     for (const std::string& prop : props) {
       auto it = best[p.name].find(prop);
       if (it == best[p.name].end()) continue;
-      const models::Finding& f = *it->second;
+      const harness::Finding& f = *it->second;
       std::printf("\n%s breaks %s [%s]\n  %s\n  reproduce: %s\n",
                   p.name.c_str(), prop.c_str(), f.violation.signature.c_str(),
                   f.violation.detail.c_str(),
-                  models::ReproduceLine(f.scenario, f.tape).c_str());
+                  harness::ReproduceLine(f.scenario, f.tape).c_str());
     }
   }
   return 0;

@@ -3,7 +3,8 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
-#include "models/explorer.h"
+#include "harness/findings.h"
+#include "harness/matrix.h"
 #include "models/asgi/outcome.h"
 #include "sim/tape_source.h"
 #include "sim/trace.h"
@@ -39,23 +40,57 @@ absl::StatusOr<models::ScenarioSpec> SpecFromFlags(const CommonOptions& o) {
   return spec;
 }
 
-absl::StatusOr<std::unique_ptr<models::Scenario>> BuildScenario(
-    const CommonOptions& o) {
+absl::StatusOr<std::unique_ptr<check::CheckedScenario>> BuildScenario(
+    const CommonOptions& o, const check::PropertyOptions& properties) {
   absl::StatusOr<models::ScenarioSpec> spec = SpecFromFlags(o);
   if (!spec.ok()) return spec.status();
-  return models::Scenario::Create(*spec);
+  return check::CheckedScenario::Create(*spec, properties);
 }
 
-absl::StatusOr<models::PropertyOptions> PropertyOptionsFromFlags(
+absl::StatusOr<std::vector<models::ScenarioSpec>> ScenariosFromFlags(
     const CommonOptions& o) {
-  if (absl::Status s = models::ValidatePropertyNames(o.properties); !s.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--properties: ", s.message()));
+  if (!o.scenario.empty() || (!o.app.empty() && !o.client.empty())) {
+    absl::StatusOr<models::ScenarioSpec> spec = SpecFromFlags(o);
+    if (!spec.ok()) return spec.status();
+    if (absl::Status st = models::Scenario::Create(*spec).status(); !st.ok()) {
+      return st;
+    }
+    return std::vector<models::ScenarioSpec>{*spec};
   }
-  models::PropertyOptions p;
+  std::vector<models::ScenarioSpec> out;
+  for (models::ScenarioSpec spec : harness::DefaultMatrix()) {
+    if (!o.server.empty() && spec.server != o.server) continue;
+    if (!o.app.empty() && spec.app != o.app) continue;
+    if (!o.client.empty() && spec.client != o.client) continue;
+    if (!o.middleware.empty()) spec.middleware = o.middleware;
+    for (const auto& kv : o.overrides) spec.overrides.push_back(kv);
+    out.push_back(spec);
+  }
+  if (out.empty()) {
+    return absl::InvalidArgumentError(
+        "no scenario of the default matrix matches --server/--app/--client; "
+        "give --app and "
+        "--client for a scenario of your own (`hangup list` shows the names)");
+  }
+  for (const models::ScenarioSpec& spec : out) {
+    auto s = models::Scenario::Create(spec);
+    if (!s.ok()) return s.status();
+  }
+  return out;
+}
+
+absl::StatusOr<check::PropertyOptions> PropertyOptionsFromFlags(
+    const CommonOptions& o) {
+  absl::StatusOr<check::PropertySet> only =
+      check::PropertySet::FromNames(o.properties);
+  if (!only.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--properties: ", only.status().message()));
+  }
+  check::PropertyOptions p;
   p.receive_bound = sim::Millis(o.bound_receive_ms);
   p.app_end_bound = sim::Millis(o.bound_app_end_ms);
-  p.only = o.properties;
+  p.only = *only;
   return p;
 }
 
@@ -82,9 +117,9 @@ absl::StatusOr<Strategy> StrategyFromFlags(const CommonOptions& o) {
   return out;
 }
 
-void PrintRun(const models::Scenario& s, const sim::RunReport& r,
+void PrintRun(const check::CheckedScenario& s, const sim::RunReport& r,
               const CommonOptions& o) {
-  const models::Outcome& out = s.last_outcome();
+  const models::Outcome& out = s.outcome();
   if (o.json) {
     nlohmann::json j = {
         {"scenario", s.Name()},
@@ -107,11 +142,11 @@ void PrintRun(const models::Scenario& s, const sim::RunReport& r,
               sim::HashToString(r.result.trace_hash).c_str());
   if (r.failed()) std::printf("VIOLATION: %s\n", r.failure.c_str());
   std::printf("reproduce: %s\n",
-              models::ReproduceLine(s.Name(), r.tape).c_str());
+              harness::ReproduceLine(s.Name(), r.tape).c_str());
 }
 
 void AppendListJson(nlohmann::json& j) {
-  for (const models::PropertyInfo& p : models::Properties()) {
+  for (const check::PropertyInfo& p : check::Properties()) {
     j["properties"].push_back(
         {{"name", p.name}, {"meaning", p.meaning}, {"catches", p.bug_class}});
   }
@@ -130,7 +165,7 @@ void AppendListJson(nlohmann::json& j) {
 
 void PrintListText() {
   std::printf("\nproperties (--properties, default all):\n");
-  for (const models::PropertyInfo& p : models::Properties()) {
+  for (const check::PropertyInfo& p : check::Properties()) {
     std::printf("  %-26s %s\n  %-26s catches: %s\n", p.name, p.meaning, "",
                 p.bug_class);
   }

@@ -7,7 +7,8 @@
 
 #include "absl/status/statusor.h"
 #include "cli/commands.h"
-#include "models/properties.h"
+#include "check/checked_scenario.h"
+#include "check/properties.h"
 #include "models/scenario.h"
 #include "nlohmann/json.hpp"
 #include "sim/explore.h"
@@ -20,11 +21,16 @@ int BadInput(absl::string_view command, const absl::Status& status);
 
 // From --scenario, or --server/--middleware/--app/--client, plus overrides.
 absl::StatusOr<models::ScenarioSpec> SpecFromFlags(const CommonOptions& o);
-absl::StatusOr<std::unique_ptr<models::Scenario>> BuildScenario(
+absl::StatusOr<std::unique_ptr<check::CheckedScenario>> BuildScenario(
+    const CommonOptions& o, const check::PropertyOptions& properties);
+// --app and --client given (or --scenario): that one scenario. Otherwise
+// the default matrix (harness/matrix.h), narrowed by --server, --app and
+// --client when given. Every scenario returned builds.
+absl::StatusOr<std::vector<models::ScenarioSpec>> ScenariosFromFlags(
     const CommonOptions& o);
 // The properties chosen by --properties (all by default) and their bounds;
 // an error names an unknown property and lists the known ones.
-absl::StatusOr<models::PropertyOptions> PropertyOptionsFromFlags(
+absl::StatusOr<check::PropertyOptions> PropertyOptionsFromFlags(
     const CommonOptions& o);
 
 // --strategy and --seed: random, pct[:d=N], dfs[:pb=N], or swarm (a random
@@ -35,7 +41,8 @@ struct Strategy {
 };
 absl::StatusOr<Strategy> StrategyFromFlags(const CommonOptions& o);
 
-void PrintRun(const models::Scenario& scenario, const sim::RunReport& report,
+void PrintRun(const check::CheckedScenario& scenario,
+              const sim::RunReport& report,
               const CommonOptions& o);
 // Properties and strategies for `hangup list`.
 void AppendListJson(nlohmann::json& j);

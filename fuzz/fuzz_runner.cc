@@ -2,15 +2,15 @@
 
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "models/explorer.h"
-#include "models/properties.h"
+#include "harness/findings.h"
+#include "check/properties.h"
 #include "sim/check.h"
 #include "sim/tape_source.h"
 
 namespace fuzz {
 
 std::string ScenarioRunner::Run::Reproducer() const {
-  return models::ReproduceLine(scenario, report.tape);
+  return harness::ReproduceLine(scenario, report.tape);
 }
 
 namespace {
@@ -29,15 +29,15 @@ std::vector<std::vector<uint8_t>> KnownTapes(size_t index,
   return out;
 }
 
-std::unique_ptr<models::Scenario> Build(size_t index, const FuzzScenario& fs) {
+std::unique_ptr<check::CheckedScenario> Build(size_t index, const FuzzScenario& fs) {
   absl::StatusOr<models::ScenarioSpec> spec =
       models::ScenarioSpec::Parse(fs.spec);
   SIM_CHECK(spec.ok()) << "fuzz scenario " << index << " '" << fs.spec
                        << "': " << spec.status().message();
-  auto scenario = models::Scenario::Create(*spec);
+  auto scenario =
+      check::CheckedScenario::Create(*spec, check::PropertyOptions{});
   SIM_CHECK(scenario.ok()) << "fuzz scenario " << index << " '" << fs.spec
                            << "': " << scenario.status().message();
-  (*scenario)->set_checker(models::MakeChecker(models::PropertyOptions{}));
   return *std::move(scenario);
 }
 
@@ -51,7 +51,7 @@ ScenarioRunner::ScenarioRunner() {
     slot.scenario = Build(i, scenarios[i]);
     for (const std::vector<uint8_t>& tape : KnownTapes(i, scenarios[i])) {
       sim::ReplayTape(*slot.scenario, tape, slot.scenario->executor_options());
-      for (const models::Violation& v : slot.scenario->last_violations()) {
+      for (const check::Violation& v : slot.scenario->violations()) {
         if (slot.known_keys.emplace(v.property, v.signature).second) {
           slot.known.push_back(v);
         }
@@ -66,12 +66,12 @@ ScenarioRunner::Run ScenarioRunner::RunDecoded(const FuzzInput& in) {
   SIM_CHECK(in.scenario < slots_.size())
       << "fuzz scenario index " << in.scenario << " out of range";
   Slot& slot = slots_[in.scenario];
-  models::Scenario& scenario = *slot.scenario;
+  check::CheckedScenario& scenario = *slot.scenario;
   Run run;
   run.scenario = scenario.Name();
   run.report = sim::ReplayTape(scenario, in.tape, scenario.executor_options());
-  run.violations = scenario.last_violations();
-  for (const models::Violation& v : run.violations) {
+  run.violations = scenario.violations();
+  for (const check::Violation& v : run.violations) {
     if (!slot.known_keys.contains({v.property, v.signature})) {
       run.fresh.push_back(v);
     }
@@ -79,7 +79,7 @@ ScenarioRunner::Run ScenarioRunner::RunDecoded(const FuzzInput& in) {
   return run;
 }
 
-const std::vector<models::Violation>& ScenarioRunner::known(
+const std::vector<check::Violation>& ScenarioRunner::known(
     size_t index) const {
   SIM_CHECK(index < slots_.size())
       << "fuzz scenario index " << index << " out of range";

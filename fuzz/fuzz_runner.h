@@ -12,7 +12,7 @@
 //
 //   fuzz::ScenarioRunner runner;  // builds the scenarios, runs their 0 tapes
 //   fuzz::ScenarioRunner::Run run = runner.RunInput({data, size});
-//   for (const models::Violation& v : run.fresh) ... run.Reproducer() ...
+//   for (const check::Violation& v : run.fresh) ... run.Reproducer() ...
 //
 // Deterministic: a run depends on the input bytes only. Thread-safety: one
 // runner per thread (it reuses one Scenario per list entry).
@@ -29,6 +29,8 @@
 #include "absl/types/span.h"
 #include "fuzz/fuzz_input.h"
 #include "models/asgi/outcome.h"
+#include "check/checked_scenario.h"
+#include "check/violation.h"
 #include "models/scenario.h"
 #include "sim/program.h"
 
@@ -39,8 +41,8 @@ class ScenarioRunner {
   struct Run {
     std::string scenario;  // the spec, canonical
     sim::RunReport report;
-    std::vector<models::Violation> violations;  // every one the run broke
-    std::vector<models::Violation> fresh;       // those not known
+    std::vector<check::Violation> violations;  // every one the run broke
+    std::vector<check::Violation> fresh;       // those not known
 
     // "hangup replay hangup1:<scenario>:<tape hex>", with the tape as the
     // run consumed it (trailing zeros and unread bytes dropped).
@@ -63,12 +65,12 @@ class ScenarioRunner {
   Run RunDecoded(const FuzzInput& in);
 
   // What the all-zero tape and known tapes of scenario `index` break.
-  const std::vector<models::Violation>& known(size_t index) const;
+  const std::vector<check::Violation>& known(size_t index) const;
 
  private:
   struct Slot {
-    std::unique_ptr<models::Scenario> scenario;
-    std::vector<models::Violation> known;
+    std::unique_ptr<check::CheckedScenario> scenario;
+    std::vector<check::Violation> known;
     std::set<std::pair<std::string, std::string>> known_keys;
   };
   std::vector<Slot> slots_;

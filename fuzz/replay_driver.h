@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "absl/types/span.h"
-#include "models/corpus.h"
+#include "harness/corpus.h"
 #include "models/asgi/outcome.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
@@ -40,10 +40,10 @@ namespace fuzz {
 
 // How a corpus entry replayed.
 struct CorpusReplay {
-  std::vector<models::Violation> violations;  // every one the run broke
+  std::vector<check::Violation> violations;  // every one the run broke
   // Those the fuzz target would report as new (and crash on): an entry's
   // seed must not stop the fuzzer at once, so the driver fails on these.
-  std::vector<models::Violation> fresh;
+  std::vector<check::Violation> fresh;
   uint64_t trace_hash = 0;
   std::string route;  // how it was run, one line, for people
 };
@@ -59,10 +59,10 @@ class ReplayTarget {
   // The raw fuzz input that runs `entry`, or nullopt when this target's
   // inputs cannot express it.
   virtual std::optional<std::vector<uint8_t>> InputFor(
-      const models::CorpusEntry& entry) = 0;
+      const harness::CorpusEntry& entry) = 0;
   // Replays `entry`: through InputFor's input when there is one (so the
   // conversion itself is tested), else directly.
-  virtual CorpusReplay Replay(const models::CorpusEntry& entry) = 0;
+  virtual CorpusReplay Replay(const harness::CorpusEntry& entry) = 0;
   // Seeds besides the corpus entries, for example one per scenario.
   virtual std::vector<Seed> BaseSeeds() = 0;
   // The command that replays a raw input outside the fuzz target, one line

@@ -24,7 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "fuzz/replay_driver.h"
-#include "models/corpus.h"
+#include "harness/corpus.h"
 
 ABSL_FLAG(std::string, write_seeds, "",
           "write the seed inputs (corpus entries the target can express, "
@@ -77,14 +77,14 @@ bool Collect(const std::vector<std::string>& paths, Inputs& inputs) {
   return true;
 }
 
-bool LoadEntry(const fs::path& path, models::CorpusEntry& entry) {
+bool LoadEntry(const fs::path& path, harness::CorpusEntry& entry) {
   std::string text;
   if (!ReadFile(path, text)) {
     std::fprintf(stderr, "error: %s: cannot read\n", path.c_str());
     return false;
   }
-  absl::StatusOr<models::CorpusEntry> e =
-      models::ParseCorpus(text, path.filename().string());
+  absl::StatusOr<harness::CorpusEntry> e =
+      harness::ParseCorpus(text, path.filename().string());
   if (!e.ok()) {
     std::fprintf(stderr, "error: %s\n",
                  std::string(e.status().message()).c_str());
@@ -95,11 +95,11 @@ bool LoadEntry(const fs::path& path, models::CorpusEntry& entry) {
 }
 
 // "" when the replay matches the entry's expectation, else what differs.
-std::string Mismatch(const models::CorpusEntry& e,
+std::string Mismatch(const harness::CorpusEntry& e,
                      const fuzz::CorpusReplay& r) {
-  std::string verdict = models::CorpusMismatch(e, r.violations, r.trace_hash);
+  std::string verdict = harness::CorpusMismatch(e, r.violations, r.trace_hash);
   if (!verdict.empty() || r.fresh.empty()) return verdict;
-  const models::Violation& v = r.fresh.front();
+  const check::Violation& v = r.fresh.front();
   return absl::StrCat("the fuzz target reports ", v.property, " [", v.signature,
                       "] as new, so this entry's seed would stop the fuzzer "
                       "at once; list the tape among the scenario's known "
@@ -109,7 +109,7 @@ std::string Mismatch(const models::CorpusEntry& e,
 int ReplayCorpus(const std::vector<fs::path>& files) {
   int mismatches = 0;
   for (const fs::path& path : files) {
-    models::CorpusEntry e;
+    harness::CorpusEntry e;
     if (!LoadEntry(path, e)) return 2;
     const fuzz::CorpusReplay r = fuzz::GetReplayTarget().Replay(e);
     const std::string mismatch = Mismatch(e, r);
@@ -162,7 +162,7 @@ int WriteSeeds(const fs::path& dir, const std::vector<fs::path>& corpus) {
   fs::create_directories(dir, ec);
   std::vector<fuzz::Seed> seeds = fuzz::GetReplayTarget().BaseSeeds();
   for (const fs::path& path : corpus) {
-    models::CorpusEntry e;
+    harness::CorpusEntry e;
     if (!LoadEntry(path, e)) return 2;
     auto input = fuzz::GetReplayTarget().InputFor(e);
     if (input) seeds.push_back({e.name, *std::move(input)});

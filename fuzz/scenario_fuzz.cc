@@ -11,7 +11,7 @@
 // below its size; larger values are taken modulo the size and are remapped
 // when it grows (fuzz/fuzz_input.h).
 //
-// Every run is checked against every property (models::MakeChecker with the
+// Every run is checked against every property (check::CheckedScenario with the
 // default bounds). A violation is reported only when it is new: neither the
 // scenario's all-zero tape nor its listed known tapes (its corpus entries')
 // break the same property with the same signature (computed once per
@@ -41,7 +41,8 @@
 #include "fuzz/fuzz_input.h"
 #include "fuzz/fuzz_runner.h"
 #include "fuzz/replay_driver.h"
-#include "models/explorer.h"
+#include "harness/findings.h"
+#include "sim/check.h"
 #include "sim/program.h"
 #include "sim/tape_source.h"
 
@@ -76,7 +77,7 @@ KeepGoing& Stats() {
 }
 
 void PrintNew(const fuzz::ScenarioRunner::Run& run,
-              const models::Violation& v) {
+              const check::Violation& v) {
   std::fprintf(stderr,
                "NEW VIOLATION (not broken by this scenario's all-zero or "
                "known tapes): %s\n  scenario: %s\n  reproduce: %s\n",
@@ -87,13 +88,13 @@ void PrintNew(const fuzz::ScenarioRunner::Run& run,
 class ScenarioTarget : public fuzz::ReplayTarget {
  public:
   std::optional<std::vector<uint8_t>> InputFor(
-      const models::CorpusEntry& entry) override {
+      const harness::CorpusEntry& entry) override {
     std::optional<size_t> index = fuzz::FindFuzzScenario(entry.scenario);
     if (!index) return std::nullopt;
     return fuzz::EncodeFuzzInput(*index, entry.tape);
   }
 
-  fuzz::CorpusReplay Replay(const models::CorpusEntry& entry) override {
+  fuzz::CorpusReplay Replay(const harness::CorpusEntry& entry) override {
     fuzz::CorpusReplay out;
     if (std::optional<std::vector<uint8_t>> input = InputFor(entry)) {
       fuzz::ScenarioRunner::Run run = Runner().RunInput(*input);
@@ -103,10 +104,12 @@ class ScenarioTarget : public fuzz::ReplayTarget {
       out.route = absl::StrCat("fuzz input ", sim::TapeToHex(*input));
       return out;
     }
-    sim::RunReport report;
-    out.violations = models::ReplayViolations(
-        entry.scenario, entry.tape, models::PropertyOptions{}, &report);
-    out.trace_hash = report.result.trace_hash;
+    absl::StatusOr<harness::Replayed> replayed = harness::ReplaySpec(
+        entry.scenario, entry.tape, check::PropertyOptions{});
+    SIM_CHECK(replayed.ok()) << entry.name << ": "
+                             << replayed.status().message();
+    out.violations = std::move(replayed->violations);
+    out.trace_hash = replayed->report.result.trace_hash;
     out.route = "direct replay (scenario not in the fuzz list)";
     return out;
   }
@@ -115,7 +118,7 @@ class ScenarioTarget : public fuzz::ReplayTarget {
     const fuzz::FuzzInput in = fuzz::DecodeFuzzInput(input);
     std::vector<uint8_t> tape = in.tape;
     sim::TrimTape(tape);
-    return models::ReproduceLine(fuzz::FuzzScenarios()[in.scenario].spec, tape);
+    return harness::ReproduceLine(fuzz::FuzzScenarios()[in.scenario].spec, tape);
   }
 
   std::vector<fuzz::Seed> BaseSeeds() override {
@@ -140,11 +143,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::ScenarioRunner::Run run = Runner().RunInput({data, size});
   if (run.fresh.empty()) return 0;
   if (!stats.enabled) {
-    for (const models::Violation& v : run.fresh) PrintNew(run, v);
+    for (const check::Violation& v : run.fresh) PrintNew(run, v);
     std::abort();
   }
   ++stats.runs;
-  for (const models::Violation& v : run.fresh) {
+  for (const check::Violation& v : run.fresh) {
     const std::string key =
         absl::StrCat(v.property, "|", run.scenario, "|", v.signature);
     if (stats.keys[key]++ == 0) PrintNew(run, v);

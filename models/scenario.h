@@ -12,13 +12,12 @@
 //   auto scenario = models::Scenario::Create(*spec);
 //   sim::RunReport r = sim::RunProgram(**scenario, source,
 //                                      (*scenario)->executor_options());
-//   const models::Outcome& o = (*scenario)->last_outcome();
+//   const models::Outcome& o = (*scenario)->outcome();
 //
 // Thread-safety: a Scenario runs one run at a time; use one per thread.
 #ifndef HANGUP_MODELS_SCENARIO_H_
 #define HANGUP_MODELS_SCENARIO_H_
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -56,13 +55,6 @@ struct ScenarioSpec {
   static absl::StatusOr<ScenarioSpec> Parse(absl::string_view text);
 };
 
-// Judges a finished run: the properties it violates (none: it passed). Set
-// by the explorer; none by default. `name` is the spec's ToString(), made
-// once per scenario.
-using RunChecker = std::function<std::vector<Violation>(
-    const ScenarioSpec& spec, const std::string& name, const Outcome&,
-    const sim::RunResult&)>;
-
 class Scenario : public sim::Program {
  public:
   // Checks every name and override against the catalogs and the protocol.
@@ -72,19 +64,18 @@ class Scenario : public sim::Program {
 
   std::string Name() const override { return name_; }
   void Start(sim::Executor& executor) override;
+  // Completes the outcome record (end time, futures resolved); judges
+  // nothing: check::CheckedScenario adds the properties.
   std::string Check(sim::Executor& executor,
                     const sim::RunResult& result) override;
   void Finish() override;
 
   // Budgets and tracing for this scenario's runs.
   sim::ExecutorOptions executor_options(bool record_trace = false) const;
-  // The outcome of the last finished run, and the properties it violated
-  // (Check returns the first as the run's failure line).
-  const Outcome& last_outcome() const { return last_outcome_; }
-  const std::vector<Violation>& last_violations() const {
-    return last_violations_;
-  }
-  void set_checker(RunChecker checker) { checker_ = std::move(checker); }
+  const ScenarioSpec& spec() const { return spec_; }
+  // The outcome of the current run from Check on, and of the last finished
+  // run after Finish.
+  const Outcome& outcome() const;
 
  private:
   struct World;
@@ -100,8 +91,6 @@ class Scenario : public sim::Program {
   sim::Duration linger_;
   std::unique_ptr<World> world_;
   Outcome last_outcome_;
-  std::vector<Violation> last_violations_;
-  RunChecker checker_;
 };
 
 }  // namespace models

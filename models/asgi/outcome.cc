@@ -89,20 +89,6 @@ std::string SendResultText(const SendRecord& s) {
 
 }  // namespace
 
-std::string Violation::ToString() const {
-  return absl::StrCat(property, " [", signature, "]: ", detail);
-}
-
-bool HasViolation(const std::vector<Violation>& violations,
-                  absl::string_view property, absl::string_view signature) {
-  for (const Violation& v : violations) {
-    if (v.property == property &&
-        (signature.empty() || v.signature == signature))
-      return true;
-  }
-  return false;
-}
-
 absl::string_view LogLevelName(LogLevel level) {
   switch (level) {
     case LogLevel::kDebug:

@@ -1,5 +1,5 @@
 // The outcome record of one run: what the app saw, what the server logged,
-// what the client got, counts and times. Properties (models/properties.h)
+// what the client got, counts and times. Properties (check/properties.h)
 // judge it; the CLI prints it as text and JSON.
 //
 // Filled in during the run by the server model (logs, notice time), the
@@ -123,21 +123,6 @@ struct Outcome {
   int SendsAfterServerNotice() const;
   bool LoggedAtLeast(LogLevel level) const;
 };
-
-// A property violated by a run (models/properties.h).
-struct Violation {
-  std::string property;
-  std::string signature;  // stable across tapes for the same bug
-  std::string detail;     // one line, for people
-
-  // "property [signature]: detail".
-  std::string ToString() const;
-};
-
-// Whether `violations` holds `property` (with `signature`, unless empty).
-bool HasViolation(const std::vector<Violation>& violations,
-                  absl::string_view property,
-                  absl::string_view signature = "");
 
 std::string OutcomeToJson(const Outcome& outcome);
 std::string OutcomeToText(const Outcome& outcome);

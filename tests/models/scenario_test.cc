@@ -12,7 +12,7 @@
 #include "models/asgi/outcome.h"
 #include "models/server/presets.h"
 #include "sim/trace.h"
-#include "tests/models/test_util.h"
+#include "tests/testing/test_util.h"
 
 namespace models {
 namespace {

@@ -1,22 +1,22 @@
 // Properties: each catches what it claims, and stays quiet where it should.
-#include "models/properties.h"
+#include "check/properties.h"
 
 #include "gtest/gtest.h"
-#include "tests/models/test_util.h"
+#include "tests/testing/test_util.h"
 
-namespace models {
+namespace check {
 namespace {
 
-using testing::AnySeedViolates;
-using testing::RunSeed;
-using testing::RunTape;
+using models::testing::AnySeedViolates;
+using models::testing::RunSeed;
+using models::testing::RunTape;
 
 TEST(Properties, NamesAreUniqueAndValidated) {
   std::set<std::string> names;
   for (const PropertyInfo& p : Properties())
     EXPECT_TRUE(names.insert(p.name).second);
-  EXPECT_TRUE(ValidatePropertyNames({"zombie", "error-log"}).ok());
-  EXPECT_FALSE(ValidatePropertyNames({"zombies"}).ok());
+  EXPECT_TRUE(PropertySet::FromNames({"zombie", "error-log"}).ok());
+  EXPECT_FALSE(PropertySet::FromNames({"zombies"}).ok());
 }
 
 TEST(Properties, PhantomDeliveryCatchesSendResultButNotTheFuture) {
@@ -121,4 +121,4 @@ TEST(Properties, BoundsAreOptions) {
 }
 
 }  // namespace
-}  // namespace models
+}  // namespace check

@@ -1,13 +1,18 @@
 // The explorer: results independent of the number of jobs, shrinking keeps
 // the violation, a stop request returns what was found so far, and only an
 // abort (not a spent budget) skips shrinking.
-#include "models/explorer.h"
+#include "harness/campaign.h"
 
 #include "gtest/gtest.h"
 #include "sim/trace.h"
 
-namespace models {
+namespace harness {
 namespace {
+
+using check::HasViolation;
+using check::PropertyOptions;
+using check::Violation;
+using models::ScenarioSpec;
 
 std::vector<ScenarioSpec> SmallMatrix() {
   std::vector<ScenarioSpec> out;
@@ -23,7 +28,7 @@ std::vector<ScenarioSpec> SmallMatrix() {
   return out;
 }
 
-std::string Summary(const ExploreResult& r) {
+std::string Summary(const CampaignResult& r) {
   std::string out;
   for (const Finding& f : r.findings) {
     out += f.key + " run=" + std::to_string(f.run) + " tape=" + f.Token() +
@@ -33,58 +38,59 @@ std::string Summary(const ExploreResult& r) {
 }
 
 TEST(Explorer, ResultsDoNotDependOnTheNumberOfJobs) {
-  ExploreOptions opts;
+  CampaignOptions opts;
   opts.scenarios = SmallMatrix();
   opts.runs_per_scenario = 300;
   opts.jobs = 1;
-  ExploreResult one = Explore(opts, nullptr);
+  CampaignResult one = RunCampaign(opts, nullptr);
   opts.jobs = 3;
-  ExploreResult three = Explore(opts, nullptr);
+  CampaignResult three = RunCampaign(opts, nullptr);
   EXPECT_FALSE(one.findings.empty());
   EXPECT_EQ(one.executions, three.executions);
   EXPECT_EQ(Summary(one), Summary(three));
 }
 
 TEST(Explorer, ShrunkTapesStillBreakTheSamePropertyAndAreNoLonger) {
-  ExploreOptions opts;
+  CampaignOptions opts;
   opts.scenarios = SmallMatrix();
   opts.runs_per_scenario = 300;
-  ExploreResult r = Explore(opts, nullptr);
+  CampaignResult r = RunCampaign(opts, nullptr);
   ASSERT_FALSE(r.findings.empty());
   for (const Finding& f : r.findings) {
     EXPECT_LE(f.tape.size(), f.original_tape.size()) << f.key;
     auto spec = ScenarioSpec::Parse(f.scenario);
-    sim::RunReport report;
-    std::vector<Violation> v =
-        ReplayViolations(*spec, f.tape, opts.properties, &report);
-    EXPECT_TRUE(HasViolation(v, f.violation.property, f.violation.signature))
+    ASSERT_TRUE(spec.ok()) << spec.status();
+    absl::StatusOr<Replayed> r = ReplaySpec(*spec, f.tape, opts.properties);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_TRUE(HasViolation(r->violations, f.violation.property,
+                             f.violation.signature))
         << f.key;
-    EXPECT_EQ(report.result.trace_hash, f.trace_hash) << f.key;
+    EXPECT_EQ(r->report.result.trace_hash, f.trace_hash) << f.key;
   }
 }
 
 TEST(Explorer, SwarmAndPctAndDfsRun) {
   for (const char* strategy : {"pct", "pct:d=3", "dfs:pb=1"}) {
-    ExploreOptions opts;
+    CampaignOptions opts;
     opts.scenarios = {*ScenarioSpec::Parse(
         "server=daphne-4.0.0,app=ws-tight-push,client=ws-close-1000")};
     opts.strategy = *sim::ParseStrategy(strategy);
     opts.runs_per_scenario = 500;
     opts.shrink = false;
-    ExploreResult r = Explore(opts, nullptr);
+    CampaignResult r = RunCampaign(opts, nullptr);
     EXPECT_GT(r.executions, 0) << strategy;
     EXPECT_FALSE(r.findings.empty()) << strategy;
   }
-  ExploreOptions swarm;
+  CampaignOptions swarm;
   swarm.scenarios = SmallMatrix();
   swarm.swarm = true;
   swarm.runs_per_scenario = 200;
   swarm.shrink = false;
-  EXPECT_FALSE(Explore(swarm, nullptr).findings.empty());
+  EXPECT_FALSE(RunCampaign(swarm, nullptr).findings.empty());
 }
 
 TEST(Explorer, AStopRequestReturnsEveryFindingReportedSoFar) {
-  struct Observer : ExploreObserver {
+  struct Observer : CampaignObserver {
     std::vector<std::string> reported;
     int64_t progress_calls = 0;
     void OnFinding(const Finding& f) override { reported.push_back(f.key); }
@@ -93,10 +99,10 @@ TEST(Explorer, AStopRequestReturnsEveryFindingReportedSoFar) {
       return reported.size() >= 2 ? StopRequest::kStop : StopRequest::kNone;
     }
   } observer;
-  ExploreOptions opts;
+  CampaignOptions opts;
   opts.scenarios = SmallMatrix();
   opts.runs_per_scenario = 100000;
-  ExploreResult r = Explore(opts, &observer);
+  CampaignResult r = RunCampaign(opts, &observer);
   EXPECT_TRUE(r.stopped);
   EXPECT_LT(r.executions, 4 * 100000);
   std::set<std::string> returned;
@@ -107,7 +113,7 @@ TEST(Explorer, AStopRequestReturnsEveryFindingReportedSoFar) {
 }
 
 // Stops once `findings` findings were reported, with `request`.
-struct StopAfter : ExploreObserver {
+struct StopAfter : CampaignObserver {
   StopAfter(size_t findings, StopRequest request)
       : findings(findings), request(request) {}
   void OnFinding(const Finding&) override { ++found; }
@@ -126,10 +132,10 @@ TEST(Explorer, ABudgetStopStillShrinksButAnAbortDoesNot) {
     const bool abort = request == StopRequest::kAbort;
     SCOPED_TRACE(abort ? "abort" : "stop");
     StopAfter observer(2, request);
-    ExploreOptions opts;
+    CampaignOptions opts;
     opts.scenarios = SmallMatrix();
     opts.runs_per_scenario = 100000;
-    ExploreResult r = Explore(opts, &observer);
+    CampaignResult r = RunCampaign(opts, &observer);
     EXPECT_TRUE(r.stopped);
     EXPECT_EQ(r.aborted, abort);
     ASSERT_FALSE(r.findings.empty());
@@ -144,4 +150,4 @@ TEST(Explorer, ABudgetStopStillShrinksButAnAbortDoesNot) {
 }
 
 }  // namespace
-}  // namespace models
+}  // namespace harness

@@ -2,7 +2,7 @@
 // fixed version (where one exists) does not break the property on the same
 // tape, and exploration finds the bug (every file that expects one) from
 // scratch within 10,000 executions with the default strategy.
-#include "models/corpus.h"
+#include "harness/corpus.h"
 
 #include <filesystem>
 #include <fstream>
@@ -11,11 +11,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "models/explorer.h"
+#include "harness/campaign.h"
 #include "sim/trace.h"
 
-namespace models {
+namespace harness {
 namespace {
+
+using check::HasViolation;
+using check::PropertyOptions;
+using check::Violation;
+using models::ScenarioSpec;
 
 std::vector<std::filesystem::path> CorpusFiles() {
   std::vector<std::filesystem::path> out;
@@ -32,7 +37,10 @@ CorpusEntry Load(const std::filesystem::path& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   auto e = ParseCorpus(ss.str(), path.filename().string());
-  EXPECT_TRUE(e.ok()) << e.status();
+  if (!e.ok()) {
+    ADD_FAILURE() << e.status();
+    return CorpusEntry{};  // replays nothing: its caller's checks fail
+  }
   return *e;
 }
 
@@ -44,10 +52,11 @@ TEST(Corpus, EveryFileReplaysItsVerdictAndTraceHash) {
     CorpusEntry e = Load(path);
     EXPECT_EQ(e.name + ".json", path.filename().string());
     EXPECT_FALSE(e.trace_hash.empty());
-    sim::RunReport r;
-    std::vector<Violation> v =
-        ReplayViolations(e.scenario, e.tape, PropertyOptions{}, &r);
-    EXPECT_EQ(CorpusMismatch(e, v, r.result.trace_hash), "");
+    absl::StatusOr<Replayed> r =
+        ReplaySpec(e.scenario, e.tape, PropertyOptions{});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(CorpusMismatch(e, r->violations, r->report.result.trace_hash),
+              "");
     EXPECT_EQ(FixedVersionMismatch(e, PropertyOptions{}), "");
   }
 }
@@ -57,13 +66,16 @@ TEST(Corpus, ExplorationFindsEveryBugWithin10000Executions) {
     SCOPED_TRACE(path.filename().string());
     CorpusEntry e = Load(path);
     if (e.expect_property.empty()) continue;  // expects no violation
-    ExploreOptions opts;
+    CampaignOptions opts;
     opts.scenarios = {e.scenario};
     opts.runs_per_scenario = 10000;
-    opts.properties.only = {e.expect_property};
+    absl::StatusOr<check::PropertySet> only =
+        check::PropertySet::FromNames({e.expect_property});
+    ASSERT_TRUE(only.ok()) << only.status();
+    opts.properties.only = *only;
     opts.shrink = false;
     // Stop at the first finding of the expected kind.
-    struct Stop : ExploreObserver {
+    struct Stop : CampaignObserver {
       std::string property, signature;
       bool found = false;
       void OnFinding(const Finding& f) override {
@@ -75,7 +87,7 @@ TEST(Corpus, ExplorationFindsEveryBugWithin10000Executions) {
     } stop;
     stop.property = e.expect_property;
     stop.signature = e.expect_signature;
-    Explore(opts, &stop);
+    RunCampaign(opts, &stop);
     EXPECT_TRUE(stop.found);
   }
 }
@@ -138,4 +150,4 @@ TEST(Corpus, EntriesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace models
+}  // namespace harness

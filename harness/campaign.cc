@@ -1,4 +1,4 @@
-#include "models/explorer.h"
+#include "harness/campaign.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,11 +8,13 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "check/checked_scenario.h"
+#include "sim/check.h"
 #include "sim/dfs_source.h"
 #include "sim/program.h"
 #include "sim/swarm_source.h"
 
-namespace models {
+namespace harness {
 namespace {
 
 constexpr int64_t kChunkRuns = 128;
@@ -33,28 +35,14 @@ uint64_t Fnv1a(absl::string_view text) {
   return h;
 }
 
-std::string KeyOf(const Violation& v, const std::string& scenario) {
-  return absl::StrCat(v.property, "|", scenario, "|", v.signature);
-}
-
-// The last of `violations` with the property and signature of `like`.
-const Violation* LastMatch(const std::vector<Violation>& violations,
-                           const Violation& like) {
-  const Violation* out = nullptr;
-  for (const Violation& v : violations) {
-    if (v.property == like.property && v.signature == like.signature) out = &v;
-  }
-  return out;
-}
-
 class Shared {
  public:
-  explicit Shared(ExploreObserver* observer) : observer_(observer) {}
+  explicit Shared(CampaignObserver* observer) : observer_(observer) {}
 
   // Records a violation found by run `run`; keeps the earliest run per key.
-  void Report(const Violation& v, const std::string& scenario, int64_t run,
+  void Report(const check::Violation& v, const std::string& scenario, int64_t run,
               const sim::RunReport& report) {
-    const std::string key = KeyOf(v, scenario);
+    const std::string key = FindingKey(v, scenario);
     std::lock_guard<std::mutex> lock(mu_);
     auto it = found_.find(key);
     if (it != found_.end() && it->second.run <= run) return;
@@ -122,24 +110,23 @@ class Shared {
       request_.store(r);
   }
 
-  ExploreObserver* observer_;
+  CampaignObserver* observer_;
   std::mutex mu_;
   std::map<std::string, Finding> found_;  // ordered: deterministic output
   std::atomic<int64_t> executions_{0};
   std::atomic<StopRequest> request_{StopRequest::kNone};
 };
 
-void RunUnit(const ExploreOptions& o, const Unit& u, const RunChecker& checker,
-             Shared& shared) {
-  auto scenario = Scenario::Create(o.scenarios[u.scenario]);
+void RunUnit(const CampaignOptions& o, const Unit& u, Shared& shared) {
+  auto scenario =
+      check::CheckedScenario::Create(o.scenarios[u.scenario], o.properties);
   SIM_CHECK(scenario.ok()) << scenario.status().message();
-  Scenario& s = **scenario;
-  s.set_checker(checker);
+  check::CheckedScenario& s = **scenario;
   const std::string name = s.Name();
   const sim::ExecutorOptions exec = s.executor_options();
   int64_t pending = 0;
   auto after_run = [&](int64_t run, const sim::RunReport& r) {
-    for (const Violation& v : s.last_violations()) {
+    for (const check::Violation& v : s.violations()) {
       shared.Report(v, name, run, r);
     }
     if (++pending == 16) {
@@ -189,7 +176,7 @@ void OnThreads(int jobs, Worker worker) {
 }
 
 // The runs of every scenario, until they are done or a stop request.
-void RunAll(const ExploreOptions& o, int jobs, Shared& shared) {
+void RunAll(const CampaignOptions& o, int jobs, Shared& shared) {
   // Units are enumerated, not stored (a time-bounded exploration asks for
   // 2^40 runs): unit u is chunk u / S of scenario u % S, so scenarios take
   // turns and a stopped exploration has covered them all evenly.
@@ -209,19 +196,20 @@ void RunAll(const ExploreOptions& o, int jobs, Shared& shared) {
   };
   std::atomic<uint64_t> next{0};
   OnThreads(jobs, [&]() {
-    RunChecker checker = MakeChecker(o.properties);
     for (uint64_t u = next++; u < total_units; u = next++) {
       if (shared.ShouldStopNow()) return;
-      RunUnit(o, unit_at(u), checker, shared);
+      RunUnit(o, unit_at(u), shared);
     }
   });
 }
 
 // Shrinks every finding, until they are done or an abort request.
-void ShrinkAll(const ExploreOptions& o, int jobs, Shared& shared,
+void ShrinkAll(const CampaignOptions& o, int jobs, Shared& shared,
                std::vector<Finding>& findings) {
-  std::map<std::string, const ScenarioSpec*> specs;
-  for (const ScenarioSpec& spec : o.scenarios) specs[spec.ToString()] = &spec;
+  std::map<std::string, const models::ScenarioSpec*> specs;
+  for (const models::ScenarioSpec& spec : o.scenarios) {
+    specs[spec.ToString()] = &spec;
+  }
   std::atomic<size_t> next{0};
   OnThreads(jobs, [&]() {
     for (size_t i = next++; i < findings.size(); i = next++) {
@@ -241,77 +229,12 @@ void ShrinkAll(const ExploreOptions& o, int jobs, Shared& shared,
 
 }  // namespace
 
-std::string Finding::Token() const {
-  return sim::ReplayToken{scenario, tape}.Encode();
-}
-
-std::string Finding::OriginalToken() const {
-  return sim::ReplayToken{scenario, original_tape}.Encode();
-}
-
-std::string ReproduceLine(absl::string_view scenario,
-                          const std::vector<uint8_t>& tape) {
-  return absl::StrCat("hangup replay ",
-                      sim::ReplayToken{std::string(scenario), tape}.Encode());
-}
-
-std::vector<Violation> ReplayViolations(const ScenarioSpec& spec,
-                                        const std::vector<uint8_t>& tape,
-                                        const PropertyOptions& properties,
-                                        sim::RunReport* report,
-                                        Outcome* outcome, bool record_trace) {
-  auto scenario = Scenario::Create(spec);
-  if (!scenario.ok()) return {};
-  (*scenario)->set_checker(MakeChecker(properties));
-  sim::RunReport r = sim::ReplayTape(
-      **scenario, tape, (*scenario)->executor_options(record_trace));
-  if (report) *report = std::move(r);
-  if (outcome) *outcome = (*scenario)->last_outcome();
-  return (*scenario)->last_violations();
-}
-
-ShrunkFinding ShrinkFinding(const ScenarioSpec& spec,
-                            const std::vector<uint8_t>& tape,
-                            const Violation& violation,
-                            const PropertyOptions& properties,
-                            const sim::ShrinkOptions& options) {
-  auto scenario = Scenario::Create(spec);
-  SIM_CHECK(scenario.ok()) << scenario.status().message();
-  Scenario& s = **scenario;
-  s.set_checker(MakeChecker(properties));
-  const sim::ExecutorOptions exec = s.executor_options();
-  auto still_fails = [&](const std::vector<uint8_t>& candidate) {
-    sim::ReplayTape(s, candidate, exec);
-    return LastMatch(s.last_violations(), violation) != nullptr;
-  };
-  sim::ShrinkResult shrunk = sim::ShrinkTape(tape, still_fails, options);
-  ShrunkFinding out;
-  out.attempts = shrunk.attempts;
-  // Normalise: the tape the shrunk run actually consumed, when it still
-  // fails. The hash and violation are those of a replay of the tape kept.
-  sim::RunReport run = sim::ReplayTape(s, shrunk.tape, exec);
-  std::vector<Violation> violations = s.last_violations();
-  out.tape = std::move(shrunk.tape);
-  if (run.tape != out.tape) {
-    std::vector<uint8_t> consumed = run.tape;
-    sim::RunReport again = sim::ReplayTape(s, consumed, exec);
-    if (LastMatch(s.last_violations(), violation) != nullptr) {
-      out.tape = std::move(consumed);
-      run = std::move(again);
-      violations = s.last_violations();
-    }
-  }
-  out.trace_hash = run.result.trace_hash;
-  const Violation* match = LastMatch(violations, violation);
-  out.violation = match != nullptr ? *match : violation;
-  return out;
-}
-
-ExploreResult Explore(const ExploreOptions& o, ExploreObserver* observer) {
+CampaignResult RunCampaign(const CampaignOptions& o,
+                           CampaignObserver* observer) {
   const int jobs = std::max(1, o.jobs);
   Shared shared(observer);
   RunAll(o, jobs, shared);
-  ExploreResult result;
+  CampaignResult result;
   result.executions = shared.executions();
   result.stopped = shared.stopped();
   result.findings = shared.TakeFindings();
@@ -320,4 +243,4 @@ ExploreResult Explore(const ExploreOptions& o, ExploreObserver* observer) {
   return result;
 }
 
-}  // namespace models
+}  // namespace harness

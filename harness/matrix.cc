@@ -1,11 +1,8 @@
-#include "cli/matrix.h"
+#include "harness/matrix.h"
 
-#include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
-#include "cli/scenario_flags.h"
 #include "models/server/presets.h"
 
-namespace cli {
+namespace harness {
 namespace {
 
 struct Pair {
@@ -73,36 +70,4 @@ std::vector<models::ScenarioSpec> DefaultMatrix() {
   return out;
 }
 
-absl::StatusOr<std::vector<models::ScenarioSpec>> ScenariosFromFlags(
-    const CommonOptions& o) {
-  if (!o.scenario.empty() || (!o.app.empty() && !o.client.empty())) {
-    absl::StatusOr<models::ScenarioSpec> spec = SpecFromFlags(o);
-    if (!spec.ok()) return spec.status();
-    if (absl::Status st = models::Scenario::Create(*spec).status(); !st.ok()) {
-      return st;
-    }
-    return std::vector<models::ScenarioSpec>{*spec};
-  }
-  std::vector<models::ScenarioSpec> out;
-  for (models::ScenarioSpec spec : DefaultMatrix()) {
-    if (!o.server.empty() && spec.server != o.server) continue;
-    if (!o.app.empty() && spec.app != o.app) continue;
-    if (!o.client.empty() && spec.client != o.client) continue;
-    if (!o.middleware.empty()) spec.middleware = o.middleware;
-    for (const auto& kv : o.overrides) spec.overrides.push_back(kv);
-    out.push_back(spec);
-  }
-  if (out.empty()) {
-    return absl::InvalidArgumentError(
-        "no scenario of the default matrix matches --server/--app/--client; "
-        "give --app and "
-        "--client for a scenario of your own (`hangup list` shows the names)");
-  }
-  for (const models::ScenarioSpec& spec : out) {
-    auto s = models::Scenario::Create(spec);
-    if (!s.ok()) return s.status();
-  }
-  return out;
-}
-
-}  // namespace cli
+}  // namespace harness

@@ -11,7 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "tests/models/test_util.h"
+#include "tests/testing/test_util.h"
 
 namespace models {
 namespace {

@@ -1,14 +1,16 @@
-#include "models/corpus.h"
+#include "harness/corpus.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "models/explorer.h"
+#include "harness/findings.h"
 #include "nlohmann/json.hpp"
 #include "sim/tape_source.h"
 #include "sim/trace.h"
 
-namespace models {
+namespace harness {
+
+using models::ScenarioSpec;
 namespace {
 
 absl::Status FieldError(absl::string_view file, absl::string_view field,
@@ -136,10 +138,10 @@ std::string CorpusToJson(const CorpusEntry& e) {
 }
 
 std::string CorpusMismatch(const CorpusEntry& e,
-                           const std::vector<Violation>& violations,
+                           const std::vector<check::Violation>& violations,
                            uint64_t trace_hash) {
   std::vector<std::string> got;
-  for (const Violation& v : violations) {
+  for (const check::Violation& v : violations) {
     got.push_back(absl::StrCat(v.property, " [", v.signature, "]"));
   }
   const std::string got_text =
@@ -148,7 +150,7 @@ std::string CorpusMismatch(const CorpusEntry& e,
     return absl::StrCat("expected no violation, got ", got_text);
   }
   if (!e.expect_property.empty() &&
-      !HasViolation(violations, e.expect_property, e.expect_signature)) {
+      !check::HasViolation(violations, e.expect_property, e.expect_signature)) {
     return absl::StrCat("expected ", e.expect_property, " [",
                         e.expect_signature.empty() ? "any" : e.expect_signature,
                         "], got ", got_text);
@@ -161,18 +163,19 @@ std::string CorpusMismatch(const CorpusEntry& e,
 }
 
 std::string FixedVersionMismatch(const CorpusEntry& e,
-                                 const PropertyOptions& properties) {
+                                 const check::PropertyOptions& properties) {
   if (e.fixed_scenario.empty() || e.expect_property.empty()) return "";
   absl::StatusOr<ScenarioSpec> fixed = ScenarioSpec::Parse(e.fixed_scenario);
   if (!fixed.ok()) {
     return absl::StrCat("fixed_scenario: ", fixed.status().message());
   }
-  if (!HasViolation(ReplayViolations(*fixed, e.tape, properties),
-                    e.expect_property)) {
-    return "";
+  absl::StatusOr<Replayed> replayed = ReplaySpec(*fixed, e.tape, properties);
+  if (!replayed.ok()) {
+    return absl::StrCat("fixed_scenario: ", replayed.status().message());
   }
+  if (!check::HasViolation(replayed->violations, e.expect_property)) return "";
   return absl::StrCat("the fixed version (", e.fixed_scenario,
                       ") still violates ", e.expect_property);
 }
 
-}  // namespace models
+}  // namespace harness

@@ -14,9 +14,9 @@
 //                 "unshrunk_tape_bytes": 1}}                   (optional)
 //
 // clang-format off
-//   absl::StatusOr<models::CorpusEntry> e = models::ParseCorpus(text, "x");
-//   std::string json = models::CorpusToJson(*e);
-//   std::string why = models::CorpusMismatch(*e, violations, trace_hash);
+//   absl::StatusOr<harness::CorpusEntry> e = harness::ParseCorpus(text, "x");
+//   std::string json = harness::CorpusToJson(*e);
+//   std::string why = harness::CorpusMismatch(*e, violations, trace_hash);
 // clang-format on
 //
 // Errors name the file, the field and what was expected.
@@ -31,11 +31,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "models/asgi/outcome.h"
-#include "models/properties.h"
+#include "check/properties.h"
+#include "check/violation.h"
 #include "models/scenario.h"
 
-namespace models {
+namespace harness {
 
 inline constexpr char kCorpusFormat[] = "hangup-corpus/1";
 
@@ -45,7 +45,7 @@ struct CorpusEntry {
   std::string link;
   std::string affected;
   std::string fixed;
-  ScenarioSpec scenario;
+  models::ScenarioSpec scenario;
   std::vector<uint8_t> tape;
   std::string expect_property;   // "" = the run must violate nothing
   std::string expect_signature;  // "" = any signature of that property
@@ -63,7 +63,7 @@ std::string CorpusToJson(const CorpusEntry& entry);
 // differs ("expected X [S], got ..."). The trace hash is checked only when
 // the entry has one, and after the verdict.
 std::string CorpusMismatch(const CorpusEntry& entry,
-                           const std::vector<Violation>& violations,
+                           const std::vector<check::Violation>& violations,
                            uint64_t trace_hash);
 
 // Whether the entry's fixed version (fixed_scenario) still breaks the
@@ -71,8 +71,8 @@ std::string CorpusMismatch(const CorpusEntry& entry,
 // entry names no fixed version or expects no violation; else one line
 // saying so. Replays the tape once.
 std::string FixedVersionMismatch(const CorpusEntry& entry,
-                                 const PropertyOptions& properties);
+                                 const check::PropertyOptions& properties);
 
-}  // namespace models
+}  // namespace harness
 
 #endif  // HANGUP_MODELS_CORPUS_H_

@@ -1,0 +1,36 @@
+#include "check/checked_scenario.h"
+
+#include <utility>
+
+#include "check/transparency.h"
+
+namespace check {
+
+absl::StatusOr<std::unique_ptr<CheckedScenario>> CheckedScenario::Create(
+    const models::ScenarioSpec& spec, const PropertyOptions& properties) {
+  absl::StatusOr<std::unique_ptr<models::Scenario>> scenario =
+      models::Scenario::Create(spec);
+  if (!scenario.ok()) return scenario.status();
+  return std::make_unique<CheckedScenario>(*std::move(scenario), properties);
+}
+
+CheckedScenario::CheckedScenario(std::unique_ptr<models::Scenario> scenario,
+                                 const PropertyOptions& properties)
+    : scenario_(std::move(scenario)), properties_(properties) {
+  const PropertyInfo* twin = FindProperty("middleware-transparency");
+  transparency_ = !scenario_->spec().middleware.empty() &&
+                  properties_.only.Has(PropertyIndex(*twin));
+}
+
+std::string CheckedScenario::Check(sim::Executor& executor,
+                                   const sim::RunResult& result) {
+  scenario_->Check(executor, result);
+  violations_ = CheckProperties(scenario_->outcome(), result, properties_);
+  if (violations_.empty() && transparency_) {
+    if (!twin_verdict_) twin_verdict_ = CompareTwins(scenario_->spec());
+    if (*twin_verdict_) violations_.push_back(**twin_verdict_);
+  }
+  return violations_.empty() ? std::string() : violations_.front().ToString();
+}
+
+}  // namespace check
