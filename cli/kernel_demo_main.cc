@@ -18,8 +18,8 @@ ABSL_FLAG(uint64_t, seed, 1, "exploration seed");
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   sim::testing::CanaryProgram canary;
-  sim::ExploreOptions options{.strategy = {.kind = sim::StrategyKind::kPct,
-                                           .seed = absl::GetFlag(FLAGS_seed)},
+  sim::ExploreOptions options{.strategy = *sim::ParseStrategy("pct"),
+                              .seed = absl::GetFlag(FLAGS_seed),
                               .max_runs = 1000,
                               .executor = {.record_trace = true}};
   sim::ExploreResult r = sim::Explore(canary, options);

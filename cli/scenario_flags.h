@@ -1,5 +1,5 @@
-// Shared pieces of the hangup commands: building a scenario from the flags,
-// installing the property checker, and printing a run (human or JSON).
+// From flags to options: the scenario (or the matrix), the properties and
+// their bounds, and the strategy. Errors name the flag and what was expected.
 #ifndef HANGUP_CLI_SCENARIO_FLAGS_H_
 #define HANGUP_CLI_SCENARIO_FLAGS_H_
 
@@ -10,14 +10,9 @@
 #include "check/checked_scenario.h"
 #include "check/properties.h"
 #include "models/scenario.h"
-#include "nlohmann/json.hpp"
-#include "sim/explore.h"
-#include "sim/program.h"
+#include "sim/strategy.h"
 
 namespace cli {
-
-// Prints "hangup <command>: <message>" to stderr; returns 2 (bad input).
-int BadInput(absl::string_view command, const absl::Status& status);
 
 // From --scenario, or --server/--middleware/--app/--client, plus overrides.
 absl::StatusOr<models::ScenarioSpec> SpecFromFlags(const CommonOptions& o);
@@ -33,20 +28,8 @@ absl::StatusOr<std::vector<models::ScenarioSpec>> ScenariosFromFlags(
 absl::StatusOr<check::PropertyOptions> PropertyOptionsFromFlags(
     const CommonOptions& o);
 
-// --strategy and --seed: random, pct[:d=N], dfs[:pb=N], or swarm (a random
-// walk that also switches choice kinds off, see sim/swarm_source.h).
-struct Strategy {
-  sim::StrategyOptions options;  // swarm: random
-  bool swarm = false;
-};
-absl::StatusOr<Strategy> StrategyFromFlags(const CommonOptions& o);
-
-void PrintRun(const check::CheckedScenario& scenario,
-              const sim::RunReport& report,
-              const CommonOptions& o);
-// Properties and strategies for `hangup list`.
-void AppendListJson(nlohmann::json& j);
-void PrintListText();
+// --strategy: one of sim::Strategies() (sim/strategy.h).
+absl::StatusOr<sim::StrategyConfig> StrategyFromFlags(const CommonOptions& o);
 
 }  // namespace cli
 

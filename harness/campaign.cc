@@ -10,9 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "check/checked_scenario.h"
 #include "sim/check.h"
-#include "sim/dfs_source.h"
 #include "sim/program.h"
-#include "sim/swarm_source.h"
+#include "sim/strategy.h"
 
 namespace harness {
 namespace {
@@ -134,34 +133,17 @@ void RunUnit(const CampaignOptions& o, const Unit& u, Shared& shared) {
       pending = 0;
     }
   };
-  if (o.strategy.kind == sim::StrategyKind::kDfs) {
-    sim::DfsSource dfs({.preemption_bound = o.strategy.dfs_preemption_bound,
-                        .max_runs = u.end});
-    while (dfs.BeginRun() && !shared.stopped()) {
-      sim::RunReport r = sim::RunProgram(s, dfs, exec);
-      after_run(dfs.runs() - 1, r);
-    }
-  } else {
-    sim::StrategyOptions strategy = o.strategy;
-    strategy.seed = o.strategy.seed ^ Fnv1a(name);
-    int64_t expected_steps = strategy.pct_expected_steps;
-    if (strategy.kind == sim::StrategyKind::kPct && expected_steps == 0) {
-      expected_steps = sim::MeasureChoices(s, exec);
-    }
-    for (int64_t k = u.begin; k < u.end && !shared.stopped(); ++k) {
-      std::unique_ptr<sim::ChoiceSource> source = sim::MakeRunSource(
-          strategy, static_cast<uint64_t>(k), expected_steps);
-      sim::RunReport r;
-      if (o.swarm) {
-        const uint64_t seed =
-            sim::DeriveSeed(strategy.seed, static_cast<uint64_t>(k));
-        sim::SwarmSource swarm(*source, sim::SwarmSource::MaskFromSeed(seed));
-        r = sim::RunProgram(s, swarm, exec);
-      } else {
-        r = sim::RunProgram(s, *source, exec);
-      }
-      after_run(k, r);
-    }
+  // Run k of a scenario is execution k of its own strategy instance,
+  // seeded by the campaign's seed and the scenario's name.
+  std::unique_ptr<sim::Strategy> strategy =
+      o.strategy.Make({.seed = o.seed ^ Fnv1a(name),
+                       .max_executions = u.end,
+                       .program = &s,
+                       .executor = exec});
+  for (int64_t k = u.begin; k < u.end && !shared.stopped() &&
+                            strategy->BeginExecution(static_cast<uint64_t>(k));
+       ++k) {
+    after_run(k, sim::RunProgram(s, strategy->source(), exec));
   }
   shared.Progress(pending);
 }
@@ -181,7 +163,8 @@ void RunAll(const CampaignOptions& o, int jobs, Shared& shared) {
   // 2^40 runs): unit u is chunk u / S of scenario u % S, so scenarios take
   // turns and a stopped exploration has covered them all evenly.
   const uint64_t scenarios = o.scenarios.size();
-  const bool dfs = o.strategy.kind == sim::StrategyKind::kDfs;
+  // An enumerating strategy (DFS) runs its executions in order: one unit.
+  const bool dfs = o.strategy.info->enumerates;
   const uint64_t chunks =
       dfs ? 1
           : static_cast<uint64_t>((o.runs_per_scenario + kChunkRuns - 1) /

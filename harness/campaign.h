@@ -1,7 +1,8 @@
-// A campaign (what `hangup explore` runs): a matrix of scenarios under a strategy (random, PCT,
-// DFS, optionally swarm), checks the properties on every run, de-duplicates
-// findings by (property, scenario, signature), and shrinks each finding's
-// tape to the shortest that still breaks the same property the same way.
+// A campaign (what `hangup explore` runs): a matrix of scenarios under a
+// strategy (sim/strategy.h: random, PCT, DFS, swarm); it checks the
+// properties on every run, de-duplicates findings by (property, scenario,
+// signature), and shrinks each finding's tape to the shortest that still
+// breaks the same property the same way.
 //
 // Run k of scenario S uses seed DeriveSeed(seed ^ Fnv1a(S), k), whatever the
 // matrix and the number of jobs, so a finding is reproducible alone, and the
@@ -12,15 +13,15 @@
 //
 // clang-format off
 //   harness::CampaignOptions opts{.scenarios = {spec},
-//                               .runs_per_scenario = 10000};
+//                                 .runs_per_scenario = 10000};
 //   harness::CampaignResult r = harness::RunCampaign(opts, &observer);
 //   for (const harness::Finding& f : r.findings) ... f.Token() ...
 // clang-format on
 //
 // Thread-safety: RunCampaign runs `jobs` worker threads of its own; observer
 // callbacks are serialised (never called concurrently).
-#ifndef HANGUP_MODELS_EXPLORER_H_
-#define HANGUP_MODELS_EXPLORER_H_
+#ifndef HANGUP_HARNESS_CAMPAIGN_H_
+#define HANGUP_HARNESS_CAMPAIGN_H_
 
 #include <cstdint>
 #include <string>
@@ -29,15 +30,15 @@
 #include "check/properties.h"
 #include "harness/findings.h"
 #include "models/scenario.h"
-#include "sim/explore.h"
+#include "sim/strategy.h"
 #include "sim/shrink.h"
 
 namespace harness {
 
 struct CampaignOptions {
   std::vector<models::ScenarioSpec> scenarios;
-  sim::StrategyOptions strategy;
-  bool swarm = false;
+  sim::StrategyConfig strategy;  // random by default
+  uint64_t seed = 0;
   // Runs per scenario (DFS: at most this many; it may exhaust sooner).
   int64_t runs_per_scenario = 1000;
   int jobs = 1;
@@ -82,4 +83,4 @@ CampaignResult RunCampaign(const CampaignOptions& options,
 
 }  // namespace harness
 
-#endif  // HANGUP_MODELS_EXPLORER_H_
+#endif  // HANGUP_HARNESS_CAMPAIGN_H_

@@ -1,5 +1,13 @@
 #include "harness/corpus.h"
 
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -176,6 +184,79 @@ std::string FixedVersionMismatch(const CorpusEntry& e,
   if (!check::HasViolation(replayed->violations, e.expect_property)) return "";
   return absl::StrCat("the fixed version (", e.fixed_scenario,
                       ") still violates ", e.expect_property);
+}
+
+absl::StatusOr<CorpusEntry> ReadCorpusFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat(path,
+                     ": cannot read (expected a corpus file or a token "
+                     "starting with hangup1:)"));
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseCorpus(ss.str(), path);
+}
+
+namespace {
+
+// A temporary file in the same directory, then rename.
+bool WriteFileAtomically(const std::string& path, const std::string& content) {
+  const std::string tmp = absl::StrCat(path, ".tmp.", getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out << content;
+    out.flush();
+    if (!out) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> WriteCorpusFile(const std::string& dir,
+                                            const CorpusEntry& e) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string path = absl::StrCat(dir, "/", e.name, ".json");
+  if (!WriteFileAtomically(path, CorpusToJson(e))) {
+    return absl::UnavailableError(absl::StrCat("cannot write ", path));
+  }
+  return path;
+}
+
+std::string FileSafeName(std::string s) {
+  for (char& c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'))
+      c = '_';
+  }
+  return s;
+}
+
+std::string ShortName(const ScenarioSpec& spec) {
+  std::string out = spec.server;
+  for (const std::string& m : spec.middleware) absl::StrAppend(&out, "+", m);
+  absl::StrAppend(&out, "-", spec.app, "-", spec.client);
+  return out;
+}
+
+CorpusEntry CorpusEntryFor(const Finding& f, const ScenarioSpec& spec,
+                           std::string found_by) {
+  CorpusEntry e;
+  e.name = FileSafeName(absl::StrCat(ShortName(spec), "-",
+                                     f.violation.property, "-",
+                                     f.violation.signature));
+  e.title = f.violation.detail;
+  e.link = "found by hangup explore";
+  e.scenario = spec;
+  e.tape = f.tape;
+  e.expect_property = f.violation.property;
+  e.expect_signature = f.violation.signature;
+  e.trace_hash = sim::HashToString(f.trace_hash);
+  e.found_by = std::move(found_by);
+  return e;
 }
 
 }  // namespace harness

@@ -22,8 +22,8 @@
 // Errors name the file, the field and what was expected.
 // Thread-safety: pure functions (FixedVersionMismatch runs the fixed version
 // on the calling thread).
-#ifndef HANGUP_MODELS_CORPUS_H_
-#define HANGUP_MODELS_CORPUS_H_
+#ifndef HANGUP_HARNESS_CORPUS_H_
+#define HANGUP_HARNESS_CORPUS_H_
 
 #include <cstdint>
 #include <string>
@@ -33,6 +33,7 @@
 #include "absl/strings/string_view.h"
 #include "check/properties.h"
 #include "check/violation.h"
+#include "harness/findings.h"
 #include "models/scenario.h"
 
 namespace harness {
@@ -73,6 +74,25 @@ std::string CorpusMismatch(const CorpusEntry& entry,
 std::string FixedVersionMismatch(const CorpusEntry& entry,
                                  const check::PropertyOptions& properties);
 
+// Reads and parses a corpus file; errors name the file (and the field).
+absl::StatusOr<CorpusEntry> ReadCorpusFile(const std::string& path);
+
+// Writes `entry` to DIR/<entry.name>.json (creating DIR) so that a reader
+// sees the old file or the new one, never a part; returns the path.
+absl::StatusOr<std::string> WriteCorpusFile(const std::string& dir,
+                                            const CorpusEntry& entry);
+
+// `text` with every character outside [A-Za-z0-9.-] replaced by '_'.
+std::string FileSafeName(std::string text);
+// "<server>[+<mw>...]-<app>-<client>": the start of a finding's file name.
+std::string ShortName(const models::ScenarioSpec& spec);
+
+// The corpus entry of a finding on `spec`: named after the scenario, the
+// property and the signature; `found_by` is a JSON object's text.
+CorpusEntry CorpusEntryFor(const Finding& finding,
+                           const models::ScenarioSpec& spec,
+                           std::string found_by);
+
 }  // namespace harness
 
-#endif  // HANGUP_MODELS_CORPUS_H_
+#endif  // HANGUP_HARNESS_CORPUS_H_

@@ -83,7 +83,7 @@ TEST(Explorer, SwarmAndPctAndDfsRun) {
   }
   CampaignOptions swarm;
   swarm.scenarios = SmallMatrix();
-  swarm.swarm = true;
+  swarm.strategy = *sim::ParseStrategy("swarm");
   swarm.runs_per_scenario = 200;
   swarm.shrink = false;
   EXPECT_FALSE(RunCampaign(swarm, nullptr).findings.empty());

@@ -39,8 +39,7 @@ TEST(Shrink, RespectsTheAttemptBudget) {
 TEST(Shrink, ShrunkCanaryTapeStillFailsAndIsNoLonger) {
   sim::testing::CanaryProgram canary;
   ExploreResult found =
-      Explore(canary, {.strategy = {.kind = StrategyKind::kRandom, .seed = 3},
-                       .max_runs = 10000});
+      Explore(canary, {.seed = 3, .max_runs = 10000});
   ASSERT_TRUE(found.failure.has_value()) << "runs " << found.runs;
   const std::vector<uint8_t>& tape = found.failure->tape;
   auto fails = [&](const std::vector<uint8_t>& t) {

@@ -7,6 +7,7 @@
 #include "sim/testing/canary.h"
 #include "sim/dfs_source.h"
 #include "sim/explore.h"
+#include "sim/strategy.h"
 #include "sim/program.h"
 #include "sim/random_source.h"
 #include "sim/tape_source.h"
@@ -28,12 +29,10 @@ constexpr int64_t kPctRunBound = 100;
 
 TEST(Canary, PctFindsTheDepth2BugWithinTheStatedBound) {
   sim::testing::CanaryProgram canary;
-  ExploreResult r = Explore(
-      canary,
-      {.strategy = {.kind = StrategyKind::kPct, .seed = 1, .pct_depth = 2},
-       .max_runs = kPctRunBound});
+  ExploreResult r = Explore(canary, {.strategy = *ParseStrategy("pct:d=2"),
+                                     .seed = 1,
+                                     .max_runs = kPctRunBound});
   ASSERT_TRUE(r.failure.has_value()) << "PCT ran " << r.runs << " runs";
-  EXPECT_LE(r.runs, kPctRunBound);
   RecordProperty("pct_runs_to_find", static_cast<int>(r.runs));
   EXPECT_NE(r.failure->failure.find("torn-read"), std::string::npos);
 }
@@ -44,7 +43,8 @@ TEST(Canary, PctFindsItForManyExplorationSeeds) {
   int64_t worst = 0;
   for (uint64_t seed = 0; seed < 20; ++seed) {
     ExploreResult r =
-        Explore(canary, {.strategy = {.kind = StrategyKind::kPct, .seed = seed},
+        Explore(canary, {.strategy = *ParseStrategy("pct"),
+                         .seed = seed,
                          .max_runs = kPctRunBound});
     if (r.failure) ++found;
     worst = std::max(worst, r.runs);
@@ -54,17 +54,15 @@ TEST(Canary, PctFindsItForManyExplorationSeeds) {
 
 TEST(Canary, DfsFindsTheBug) {
   sim::testing::CanaryProgram canary;
-  ExploreResult r = Explore(canary, {.strategy = {.kind = StrategyKind::kDfs,
-                                                  .dfs_preemption_bound = 2},
-                                     .max_runs = 100000});
+  ExploreResult r = Explore(
+      canary, {.strategy = *ParseStrategy("dfs:pb=2"), .max_runs = 100000});
   ASSERT_TRUE(r.failure.has_value()) << "DFS ran " << r.runs << " runs";
 }
 
 TEST(Canary, FailingTapeReplaysTheSameVerdictAndHash) {
   sim::testing::CanaryProgram canary;
   ExploreResult r =
-      Explore(canary, {.strategy = {.kind = StrategyKind::kRandom, .seed = 9},
-                       .max_runs = 10000});
+      Explore(canary, {.seed = 9, .max_runs = 10000});
   ASSERT_TRUE(r.failure.has_value());
   const RunReport& original = *r.failure;
   const std::string token = ReplayToken{canary.Name(), original.tape}.Encode();
@@ -117,13 +115,65 @@ TEST(TapeHex, RoundTrips) {
 }
 
 TEST(Strategy, ParsesAndPrints) {
-  EXPECT_EQ(ParseStrategy("random")->kind, StrategyKind::kRandom);
-  EXPECT_EQ(ParseStrategy("pct:d=3")->pct_depth, 3);
-  EXPECT_EQ(ParseStrategy("dfs:pb=2")->dfs_preemption_bound, 2);
+  EXPECT_EQ(ParseStrategy("random")->info, &DefaultStrategy());
+  EXPECT_EQ(ParseStrategy("pct:d=3")->param, 3);
+  EXPECT_EQ(ParseStrategy("pct")->ToString(), "pct:d=2");
+  EXPECT_EQ(ParseStrategy("dfs:pb=2")->param, 2);
   EXPECT_EQ(ParseStrategy("dfs:pb=2")->ToString(), "dfs:pb=2");
+  EXPECT_EQ(ParseStrategy("dfs")->ToString(), "dfs");
+  EXPECT_EQ(ParseStrategy("swarm")->ToString(), "swarm");
   EXPECT_FALSE(ParseStrategy("bfs").ok());
   EXPECT_FALSE(ParseStrategy("pct:x=1").ok());
   EXPECT_FALSE(ParseStrategy("pct:d=0").ok());
+  EXPECT_FALSE(ParseStrategy("pct:d=").ok());
+  EXPECT_FALSE(ParseStrategy("random:d=1").ok());
+  EXPECT_FALSE(ParseStrategy("dfs:pb=-1").ok());
+}
+
+TEST(Strategy, EveryRowParsesItsOwnNameAndRoundTrips) {
+  for (const StrategyInfo& s : Strategies()) {
+    absl::StatusOr<StrategyConfig> c = ParseStrategy(s.name);
+    ASSERT_TRUE(c.ok()) << s.name << ": " << c.status();
+    EXPECT_EQ(c->info, &s);
+    EXPECT_EQ(ParseStrategy(c->ToString())->ToString(), c->ToString());
+  }
+}
+
+// Execution k of a random, PCT or swarm strategy depends on k alone, so a
+// campaign may start a chunk anywhere; DFS counts its executions in order.
+TEST(Strategy, IndependentExecutionsDependOnTheirIndexOnly) {
+  sim::testing::CanaryProgram canary;
+  for (const char* name : {"random", "pct:d=3", "swarm"}) {
+    const StrategyConfig config = *ParseStrategy(name);
+    const StrategyContext context{.seed = 11, .program = &canary};
+    std::unique_ptr<Strategy> in_order = config.Make(context);
+    std::vector<uint8_t> fifth;
+    for (uint64_t k = 0; k <= 5; ++k) {
+      ASSERT_TRUE(in_order->BeginExecution(k));
+      fifth = RunProgram(canary, in_order->source(), {}).tape;
+    }
+    std::unique_ptr<Strategy> alone = config.Make(context);
+    ASSERT_TRUE(alone->BeginExecution(5));
+    EXPECT_EQ(RunProgram(canary, alone->source(), {}).tape, fifth) << name;
+    EXPECT_FALSE(alone->exhausted());
+  }
+}
+
+TEST(Strategy, DfsStopsAtItsRunLimitAndReportsExhaustion) {
+  sim::testing::CanaryProgram canary;
+  std::unique_ptr<Strategy> limited =
+      ParseStrategy("dfs")->Make({.max_executions = 3, .program = &canary});
+  int runs = 0;
+  for (uint64_t k = 0; limited->BeginExecution(k); ++k) {
+    RunProgram(canary, limited->source(), {});
+    ++runs;
+  }
+  EXPECT_EQ(runs, 3);
+  EXPECT_FALSE(limited->exhausted());
+  ExploreResult all = Explore(canary, {.strategy = *ParseStrategy("dfs:pb=0"),
+                                       .max_runs = 100000});
+  EXPECT_TRUE(all.exhausted);
+  EXPECT_FALSE(all.failure.has_value()) << "no preemption, no torn read";
 }
 
 TEST(Pct, IsDeterministicForASeed) {
