@@ -3,7 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "models/server/presets.h"
+#include "models/server/presets_markdown.h"
 
 namespace cli {
 

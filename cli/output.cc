@@ -85,9 +85,14 @@ void PrintModelsText() {
     std::printf("  %-26s %s [%s]\n", c.name, c.description,
                 ProtocolTag(c.protocol));
   }
-  std::printf("\npolicy overrides (--FIELD=VALUE):\n");
+  std::printf("\npolicy overrides (--FIELD=VALUE), by group:\n");
+  const char* group = "";
   for (const models::PolicyField& f : models::PolicyFields()) {
-    std::printf("  --%-26s %s%s%s\n", f.name, f.description,
+    if (absl::string_view(f.doc_group) != group) {
+      group = f.doc_group;
+      std::printf("  %s:\n", group);
+    }
+    std::printf("    --%-24s %s%s%s\n", f.name, f.description,
                 f.values.empty() ? "" : ": ",
                 absl::StrJoin(f.values, "|").c_str());
   }

@@ -199,16 +199,38 @@ struct ServerPolicy {
   bool complete_stamps_kill_clock = false;
 };
 
+// The protocols a policy field applies to.
+enum class FieldProtocols : uint8_t { kBoth, kHttp, kWebSocket };
+
 // The policy fields, for overrides (--send-after-close=future), listing and
-// the generated docs/presets.md.
+// the generated docs/presets.md. Adding a field is one row in MakeFields
+// (policy.cc) plus its ServerPolicy member.
 struct PolicyField {
   const char* name;                 // "send-after-close"
   const char* description;          // one line
   std::vector<std::string> values;  // accepted values; empty = free-form
   std::string (*get)(const ServerPolicy&);
   absl::Status (*set)(ServerPolicy&, absl::string_view);
+  FieldProtocols protocols = FieldProtocols::kBoth;
+  const char* doc_group = "";  // the docs/presets.md table it is shown in
+
+  // Whether it applies to a server of these protocols.
+  bool AppliesTo(bool http, bool websocket) const {
+    switch (protocols) {
+      case FieldProtocols::kHttp:
+        return http;
+      case FieldProtocols::kWebSocket:
+        return websocket;
+      case FieldProtocols::kBoth:
+        break;
+    }
+    return true;
+  }
 };
+// In docs-group order.
 absl::Span<const PolicyField> PolicyFields();
+// The docs groups, in table order.
+std::vector<const char*> PolicyFieldGroups();
 // Parses a duration as policy fields write it: "<n>s", "<n>ms", "0" or
 // "none" (both zero); nullopt for anything else (a bare "5", "-1s", "5x").
 std::optional<sim::Duration> ParseDuration(absl::string_view text);

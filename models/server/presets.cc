@@ -47,6 +47,13 @@ class Builder {
       source = absl::StrReplaceAll(source, replacements);
     return *this;
   }
+  // No watchdog: kill-after none (cited), its other two fields "n/a".
+  Builder& NoWatchdog(std::string kill_after_source,
+                      const char* not_applicable = "n/a") {
+    Set("kill-after", "none", std::move(kill_after_source));
+    Set("kill-check-interval", "1s", not_applicable);
+    return Set("complete-stamps-kill-clock", "no", not_applicable);
+  }
   Builder& Alternative() {
     preset_.design_alternative = true;
     return *this;
@@ -116,11 +123,8 @@ Preset Uvicorn0176Http(const char* name, const char* file, const char* l_send,
       .Set(
           "error-log", "Exception in ASGI application",
           absl::StrCat("run_asgi (", f, " ≈L364-388) [P: ERROR uvicorn.error]"))
-      .Set("kill-after", "none",
-           "no task is cancelled on disconnect (encode/uvicorn#501) [P: "
-           "running after 15 s]")
-      .Set("kill-check-interval", "1s", "n/a (no watchdog)")
-      .Set("complete-stamps-kill-clock", "no", "n/a (no watchdog)")
+      .NoWatchdog("no task is cancelled on disconnect (encode/uvicorn#501) [P: "
+           "running after 15 s]", "n/a (no watchdog)")
       .Build();
 }
 
@@ -240,10 +244,7 @@ Preset Uvicorn0176Wsproto() {
            "no close frame, transport left open (" + f + " ≈L217-235)")
       .Set("own-exception", "logged", "run_asgi logs (" + f + " ≈L217-235) [P]")
       .Set("error-log", "Exception in ASGI application", f + " run_asgi [P]")
-      .Set("kill-after", "none",
-           "never cancelled (encode/uvicorn#997: zombie tasks)")
-      .Set("kill-check-interval", "1s", "n/a")
-      .Set("complete-stamps-kill-clock", "no", "n/a")
+      .NoWatchdog("never cancelled (encode/uvicorn#997: zombie tasks)")
       .Build();
 }
 
@@ -288,9 +289,7 @@ Preset UvicornCurrentSansio() {
       .Set("own-exception", "silent-exact",
            "run_asgi swallows ClientDisconnected (" + f + " ≈L356-370)")
       .Set("error-log", "Exception in ASGI application", f + " run_asgi")
-      .Set("kill-after", "none", "never cancelled (encode/uvicorn#501)")
-      .Set("kill-check-interval", "1s", "n/a")
-      .Set("complete-stamps-kill-clock", "no", "n/a")
+      .NoWatchdog("never cancelled (encode/uvicorn#501)")
       .Build();
 }
 
@@ -389,9 +388,7 @@ Preset Hypercorn0132() {
            "≈L13-27)")
       .Set("error-log", "Error in ASGI Framework",
            "asyncio/task_group.py@0.13.2 ≈L13-27")
-      .Set("kill-after", "none", "no cancel on disconnect [P: running]")
-      .Set("kill-check-interval", "1s", "n/a")
-      .Set("complete-stamps-kill-clock", "no", "n/a")
+      .NoWatchdog("no cancel on disconnect [P: running]")
       .Build();
 }
 
@@ -530,10 +527,7 @@ Preset Granian28Http() {
            "≈L44-51) [C]")
       .Set("error-log", "Application callable raised an exception",
            "src/utils.rs ≈L44-51 [C]")
-      .Set("kill-after", "none",
-           "never cancelled (emmett-framework/granian#286, #412)")
-      .Set("kill-check-interval", "1s", "n/a")
-      .Set("complete-stamps-kill-clock", "no", "n/a")
+      .NoWatchdog("never cancelled (emmett-framework/granian#286, #412)")
       .Build();
 }
 
@@ -570,9 +564,7 @@ Preset Granian28Ws() {
       .Set("own-exception", "logged", "src/utils.rs ≈L44-51 [C]")
       .Set("error-log", "Application callable raised an exception",
            "src/utils.rs ≈L44-51 [C]")
-      .Set("kill-after", "none", "never cancelled [C]")
-      .Set("kill-check-interval", "1s", "n/a")
-      .Set("complete-stamps-kill-clock", "no", "n/a")
+      .NoWatchdog("never cancelled [C]")
       .Build();
 }
 
@@ -628,9 +620,7 @@ Preset Reference(const char* name, const char* description, const char* spec,
       .Set("own-exception", own,
            "asgi.rst: the server catches its own exception and does not log it")
       .Set("error-log", "Exception in ASGI application", "any text")
-      .Set("kill-after", "none", "the spec has no kill timeout (ref §1.1)")
-      .Set("kill-check-interval", "1s", "n/a")
-      .Set("complete-stamps-kill-clock", "no", "n/a")
+      .NoWatchdog("the spec has no kill timeout (ref §1.1)")
       .Build();
 }
 
@@ -725,20 +715,6 @@ std::vector<Preset> MakePresets() {
 
 }  // namespace
 
-bool FieldApplies(absl::string_view field, const Preset& p) {
-  const bool ws_only =
-      absl::StartsWith(field, "ws-") || field == "library-errors";
-  const bool http_only =
-      field == "spec-version" || field == "close-masks-invalid" ||
-      field == "invalid-report" || field == "after-complete" ||
-      field == "complete-is-disconnect" ||
-      field == "loss-after-complete-ignored" ||
-      field == "log-incomplete-response";
-  if (ws_only) return p.websocket;
-  if (http_only) return p.http;
-  return true;
-}
-
 std::string Preset::Source(absl::string_view field) const {
   auto it = sources.find(std::string(field));
   return it == sources.end() ? std::string() : it->second;
@@ -752,73 +728,6 @@ absl::Span<const Preset> Presets() {
 
 const Preset* FindPreset(absl::string_view name) {
   return FindByName(Presets(), name);
-}
-
-std::string PresetsMarkdown() {
-  std::string out =
-      "# Server presets\n\n"
-      "Generated from `models/presets.cc` by `hangup list presets-markdown`; "
-      "do not edit.\n"
-      "Each cell is the policy value, then its source. \"ref\" is\n"
-      "`shared/reference/asgi-send-disconnect.md`; [P] marks behaviour "
-      "observed on the Debian package\n"
-      "(`tests/conformance`, see `docs/fidelity.md` and `docs/servers/`); [C] "
-      "code reading only.\n"
-      "Cells marked - do not apply to the preset's protocols.\n\n";
-  // Group the columns so each table stays readable.
-  const std::vector<std::pair<const char*, std::vector<const char*>>> groups = {
-      {"Scope and transport",
-       {"spec-version", "ws-spec-version", "transport", "fin", "flow-release"}},
-      {"send() after the close",
-       {"send-after-close", "library-errors", "close-masks-invalid",
-        "log-dropped-sends"}},
-      {"Invalid messages",
-       {"invalid-report", "after-complete", "ws-close-twice-raises"}},
-      {"receive() and the disconnect",
-       {"delivery", "complete-is-disconnect", "loss-after-complete-ignored",
-        "ws-code-close-frame", "ws-code-fin", "ws-code-rst",
-        "ws-receive-marks-closed", "ws-own-close-queues-disconnect"}},
-      {"WebSocket library and glue",
-       {"ws-library", "ws-closed-guard", "ws-on-app-exit"}},
-      {"App runner and watchdog",
-       {"own-exception", "error-log", "error-logger", "log-incomplete-response",
-        "kill-after", "kill-check-interval", "complete-stamps-kill-clock"}},
-  };
-  absl::StrAppend(
-      &out,
-      "## Presets\n\n| preset | protocols | description |\n|---|---|---|\n");
-  for (const Preset& p : Presets()) {
-    absl::StrAppend(&out, "| `", p.name, "` | ",
-                    p.http && p.websocket ? "HTTP, WebSocket"
-                    : p.http              ? "HTTP"
-                                          : "WebSocket",
-                    " | ", p.description,
-                    p.design_alternative ? " (design alternative)" : "",
-                    " |\n");
-  }
-  for (const auto& [title, fields] : groups) {
-    absl::StrAppend(&out, "\n## ", title, "\n\n| preset |");
-    for (const char* f : fields) absl::StrAppend(&out, " `", f, "` |");
-    absl::StrAppend(&out, "\n|---|");
-    for (size_t i = 0; i < fields.size(); ++i) absl::StrAppend(&out, "---|");
-    absl::StrAppend(&out, "\n");
-    for (const Preset& p : Presets()) {
-      absl::StrAppend(&out, "| `", p.name, "` |");
-      for (const char* f : fields) {
-        if (!FieldApplies(f, p)) {
-          absl::StrAppend(&out, " - |");
-          continue;
-        }
-        const PolicyField* field = FindPolicyField(f);
-        const std::string source =
-            absl::StrReplaceAll(p.Source(f), {{"|", "\\|"}});
-        absl::StrAppend(&out, " **", field->get(p.policy), "**: ", source,
-                        " |");
-      }
-      absl::StrAppend(&out, "\n");
-    }
-  }
-  return out;
 }
 
 }  // namespace models

@@ -40,16 +40,8 @@ struct Preset {
   }
 };
 
-// Whether a policy field applies to the preset's protocols (HTTP-only and
-// WebSocket-only fields do not apply to the other protocol).
-bool FieldApplies(absl::string_view field, const Preset& preset);
-
 absl::Span<const Preset> Presets();
 const Preset* FindPreset(absl::string_view name);
-
-// docs/presets.md: one row per preset, one column per policy field, each
-// cell with its value and source.
-std::string PresetsMarkdown();
 
 }  // namespace models
 

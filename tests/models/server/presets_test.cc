@@ -3,6 +3,7 @@
 // packages by tests/conformance). Each test runs the simplest interleaving
 // unless it says otherwise.
 #include "models/server/presets.h"
+#include "models/server/presets_markdown.h"
 
 #include <fstream>
 #include <set>
@@ -270,7 +271,7 @@ TEST(Presets, EveryApplicableFieldHasASource) {
   for (const Preset& p : Presets()) {
     for (const PolicyField& f : PolicyFields()) {
       const std::string name = f.name;
-      if (!FieldApplies(name, p)) continue;
+      if (!f.AppliesTo(p.http, p.websocket)) continue;
       EXPECT_FALSE(p.Source(name).empty())
           << p.name << " has no source for " << name;
     }
