@@ -6,8 +6,9 @@ namespace fuzz {
 namespace {
 
 // APPEND ONLY: an input's first byte is an index into this list, modulo its
-// size (the header says which inputs keep their meaning when it grows). Specs are in canonical form (ScenarioSpec::ToString). Known tapes:
-// the tapes of the corpus entries for the scenario that need more than the
+// size (the header says which inputs keep their meaning when it grows).
+// Specs are in canonical form (ScenarioSpec::ToString). Known tapes: the
+// tapes of the corpus entries for the scenario that need more than the
 // all-zero tape, so their seeds do not stop the fuzzer at once
 // (fuzz_corpus_replay fails until they are listed here), and the tapes of
 // findings already triaged (README, "Fuzzing"): uvicorn+uvloop's
