@@ -23,9 +23,6 @@ using models::SendReturnKind;
 using models::SpecVerdict;
 using models::kNoCode;
 
-// The row of error-log in kProperties (log-volume reads its switch).
-constexpr size_t kErrorLogIndex = 2;
-
 void Add(std::vector<Violation>& out, const PropertyInfo& self,
          std::string signature, std::string detail) {
   out.push_back(MakeViolation(self, std::move(signature), std::move(detail)));
@@ -117,14 +114,9 @@ void CheckLogVolume(const PropertyInfo& self, const CheckContext& c,
                     std::vector<Violation>& out) {
   const Outcome& o = c.outcome;
   if (!NormalDisconnect(c)) return;
-  // Counting stops at the first ERROR line when error-log is checked: it
-  // reports that line, and the volume after it is its consequence.
-  const bool stop_at_error = c.options.only.Has(kErrorLogIndex);
   int after = 0;
   for (const LogLine& l : o.logs) {
-    if (l.time < o.client_closed || l.level < LogLevel::kInfo) continue;
-    ++after;
-    if (l.level == LogLevel::kError && stop_at_error) break;
+    if (l.time >= o.client_closed && l.level >= LogLevel::kInfo) ++after;
   }
   if (after > c.options.log_lines_bound) {
     Add(out, self, "flood",
@@ -416,8 +408,6 @@ constexpr PropertyInfo kProperties[] = {
      "#14, #16, #17, #18 BaseHTTPMiddleware", nullptr},
 };
 static_assert(std::size(kProperties) <= 32, "PropertySet holds 32 bits");
-static_assert(absl::string_view(kProperties[kErrorLogIndex].name) ==
-              "error-log");
 
 // The spec's verdict on each send, in order (raised sends do not advance the
 // state, as the server did not take them).

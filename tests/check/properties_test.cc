@@ -84,6 +84,41 @@ TEST(Properties, LogVolumeCatchesGraniansPerChunkInfoLines) {
           .Violates("log-volume"));
 }
 
+// An outcome with a normal close at 1s and these log lines after it.
+models::Outcome ClosedWithLogs(std::vector<models::LogLevel> levels) {
+  models::Outcome o;
+  o.client_closed = sim::Time() + sim::Seconds(1);
+  o.end_time = sim::Time() + sim::Seconds(2);
+  o.app_end = models::AppEnd::kReturned;
+  o.app_end_time = o.end_time;
+  for (size_t i = 0; i < levels.size(); ++i) {
+    o.logs.push_back({o.client_closed + sim::Millis(static_cast<int64_t>(i)),
+                      levels[i], "server", "line"});
+  }
+  return o;
+}
+
+// log-volume counts every line after the close, whether or not error-log
+// is checked and reports the first ERROR among them.
+TEST(Properties, LogVolumeCountsLinesAfterAnErrorToo) {
+  using models::LogLevel;
+  const models::Outcome o = ClosedWithLogs(
+      {LogLevel::kError, LogLevel::kInfo, LogLevel::kInfo, LogLevel::kInfo,
+       LogLevel::kInfo, LogLevel::kInfo});
+  const sim::RunResult done{.verdict = sim::RunVerdict::kCompleted};
+  const std::vector<Violation> all = CheckProperties(o, done, {});
+  EXPECT_TRUE(HasViolation(all, "error-log"));
+  EXPECT_TRUE(HasViolation(all, "log-volume", "flood"));
+  PropertyOptions only_volume;
+  only_volume.only = *PropertySet::FromNames({"log-volume"});
+  EXPECT_EQ(CheckProperties(o, done, only_volume).size(), 1u);
+  const models::Outcome five = ClosedWithLogs(
+      {LogLevel::kInfo, LogLevel::kInfo, LogLevel::kInfo, LogLevel::kInfo,
+       LogLevel::kDebug, LogLevel::kInfo});
+  EXPECT_FALSE(HasViolation(CheckProperties(five, done, {}), "log-volume"))
+      << "5 lines at INFO or above is the bound, DEBUG does not count";
+}
+
 TEST(Properties, ZombieAndCleanup) {
   auto idle =
       RunTape("server=granian-2.8,app=sse-idle,client=http-fin-after-1");
