@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "harness/findings.h"
+#include "models/asgi/registry.h"
+#include "sim/check.h"
 #include "nlohmann/json.hpp"
 #include "sim/tape_source.h"
 #include "sim/trace.h"
@@ -41,8 +43,10 @@ absl::StatusOr<std::string> GetString(const nlohmann::json& j,
 
 }  // namespace
 
-absl::StatusOr<CorpusEntry> ParseCorpus(absl::string_view text,
-                                        absl::string_view file) {
+namespace {
+
+absl::StatusOr<nlohmann::json> ParseObject(absl::string_view text,
+                                           absl::string_view file) {
   nlohmann::json j =
       nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
@@ -59,14 +63,11 @@ absl::StatusOr<CorpusEntry> ParseCorpus(absl::string_view text,
   if (!j.is_object())
     return absl::InvalidArgumentError(
         absl::StrCat(file, ": expected a JSON object"));
-  auto format = GetString(j, "format", file, true);
-  if (!format.ok()) return format.status();
-  if (*format != kCorpusFormat) {
-    return FieldError(
-        file, "format",
-        absl::StrCat("\"", kCorpusFormat, "\", got \"", *format, "\""));
-  }
-  CorpusEntry e;
+  return j;
+}
+
+absl::Status ParseStrings(const nlohmann::json& j, absl::string_view file,
+                          CorpusEntry& e) {
   struct {
     const char* field;
     std::string* out;
@@ -83,21 +84,44 @@ absl::StatusOr<CorpusEntry> ParseCorpus(absl::string_view text,
     if (!v.ok()) return v.status();
     *s.out = *v;
   }
+  return absl::OkStatus();
+}
+
+// A scenario spec that parses and builds (every name known).
+absl::StatusOr<ScenarioSpec> ParseScenarioField(const std::string& text,
+                                                absl::string_view file,
+                                                const char* field) {
+  auto spec = ScenarioSpec::Parse(text);
+  if (!spec.ok()) return FieldError(file, field, spec.status().message());
+  auto built = models::Scenario::Create(*spec);
+  if (!built.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        file, ": field '", field, "': ", built.status().message()));
+  }
+  return spec;
+}
+
+absl::Status ParseScenarios(const nlohmann::json& j, absl::string_view file,
+                            CorpusEntry& e) {
   auto scenario = GetString(j, "scenario", file, true);
   if (!scenario.ok()) return scenario.status();
-  auto spec = ScenarioSpec::Parse(*scenario);
-  if (!spec.ok()) return FieldError(file, "scenario", spec.status().message());
+  auto spec = ParseScenarioField(*scenario, file, "scenario");
+  if (!spec.ok()) return spec.status();
   e.scenario = *spec;
   if (!e.fixed_scenario.empty()) {
-    auto fixed = ScenarioSpec::Parse(e.fixed_scenario);
-    if (!fixed.ok())
-      return FieldError(file, "fixed_scenario", fixed.status().message());
+    auto fixed = ParseScenarioField(e.fixed_scenario, file, "fixed_scenario");
+    if (!fixed.ok()) return fixed.status();
   }
   auto tape_hex = GetString(j, "tape", file, true);
   if (!tape_hex.ok()) return tape_hex.status();
   auto tape = sim::TapeFromHex(*tape_hex);
   if (!tape.ok()) return FieldError(file, "tape", tape.status().message());
   e.tape = *tape;
+  return absl::OkStatus();
+}
+
+absl::Status ParseExpect(const nlohmann::json& j, absl::string_view file,
+                         CorpusEntry& e) {
   if (!j.contains("expect") || !j["expect"].is_object()) {
     return FieldError(file, "expect",
                       "an object {\"property\": NAME, \"signature\": SIG} or "
@@ -109,13 +133,42 @@ absl::StatusOr<CorpusEntry> ParseCorpus(absl::string_view text,
     return FieldError(file, "expect.property",
                       "a property name or null (no violation)");
   }
-  if (expect["property"].is_string())
+  if (expect["property"].is_string()) {
     e.expect_property = expect["property"].get<std::string>();
+    if (check::FindProperty(e.expect_property) == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          file, ": field 'expect.property': ",
+          models::UnknownNameMessage("property", e.expect_property,
+                                     check::Properties()),
+          "; or null for no violation"));
+    }
+  }
   if (expect.contains("signature")) {
     if (!expect["signature"].is_string())
       return FieldError(file, "expect.signature", "a string");
     e.expect_signature = expect["signature"].get<std::string>();
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<CorpusEntry> ParseCorpus(absl::string_view text,
+                                        absl::string_view file) {
+  absl::StatusOr<nlohmann::json> parsed = ParseObject(text, file);
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json& j = *parsed;
+  auto format = GetString(j, "format", file, true);
+  if (!format.ok()) return format.status();
+  if (*format != kCorpusFormat) {
+    return FieldError(
+        file, "format",
+        absl::StrCat("\"", kCorpusFormat, "\", got \"", *format, "\""));
+  }
+  CorpusEntry e;
+  SIM_RETURN_IF_ERROR(ParseStrings(j, file, e));
+  SIM_RETURN_IF_ERROR(ParseScenarios(j, file, e));
+  SIM_RETURN_IF_ERROR(ParseExpect(j, file, e));
   if (j.contains("found_by")) e.found_by = j["found_by"].dump();
   return e;
 }

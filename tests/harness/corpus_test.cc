@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "harness/campaign.h"
 #include "sim/trace.h"
@@ -90,6 +91,36 @@ TEST(Corpus, ExplorationFindsEveryBugWithin10000Executions) {
     RunCampaign(opts, &stop);
     EXPECT_TRUE(stop.found);
   }
+}
+
+// A corpus file naming what does not exist fails to parse, with the field.
+TEST(Corpus, UnknownNamesAreErrorsNamingTheField) {
+  const std::string good =
+      R"({"format": "hangup-corpus/1", "name": "n", "title": "t", "link": "l",
+          "scenario": "server=ref-noop,app=sse-stream,client=http-full",
+          "tape": "", "expect": {"property": "zombie"}})";
+  ASSERT_TRUE(ParseCorpus(good, "f.json").ok());
+  auto with = [&](absl::string_view from, absl::string_view to) {
+    return ParseCorpus(absl::StrReplaceAll(good, {{from, to}}), "f.json");
+  };
+  auto server = with("server=ref-noop", "server=ref-nope");
+  ASSERT_FALSE(server.ok());
+  EXPECT_TRUE(absl::StrContains(server.status().message(),
+                                "f.json: field 'scenario': unknown server "
+                                "'ref-nope'"))
+      << server.status();
+  auto property = with("\"zombie\"", "\"zombies\"");
+  ASSERT_FALSE(property.ok());
+  EXPECT_TRUE(absl::StrContains(
+      property.status().message(),
+      "f.json: field 'expect.property': unknown property 'zombies'"))
+      << property.status();
+  auto fixed = with("\"tape\"",
+                    "\"fixed_scenario\": \"server=x,app=y,client=z\", \"tape\"");
+  ASSERT_FALSE(fixed.ok());
+  EXPECT_TRUE(absl::StrContains(fixed.status().message(),
+                                "field 'fixed_scenario': unknown server 'x'"))
+      << fixed.status();
 }
 
 TEST(Corpus, MismatchSaysWhatDiffers) {
