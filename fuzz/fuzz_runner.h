@@ -8,7 +8,7 @@
 // their simplest runs, so a fuzzer stopping on every violation would stop at
 // once; reporting only the others makes it hunt for violations that need a
 // specific interleaving. The key is (property, signature) within the
-// scenario, as the explorer's de-duplication key (property|scenario|signature).
+// scenario, as a campaign's de-duplication key (harness::FindingKey).
 //
 //   fuzz::ScenarioRunner runner;  // builds the scenarios, runs their 0 tapes
 //   fuzz::ScenarioRunner::Run run = runner.RunInput({data, size});

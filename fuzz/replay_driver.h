@@ -5,7 +5,7 @@
 //   - replays raw fuzz inputs (files, or directories of files without an
 //     extension, as libFuzzer writes them) through LLVMFuzzerTestOneInput,
 //     exactly as libFuzzer would run them;
-//   - replays corpus entries (*.json, see models/corpus.h) and checks that
+//   - replays corpus entries (*.json, see harness/corpus.h) and checks that
 //     each still breaks its expected property (exit 1 when one does not);
 //   - with --write_seeds=DIR, writes the target's seed inputs (the corpus
 //     entries it can express, plus its base seeds) for libFuzzer.

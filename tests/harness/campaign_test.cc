@@ -1,4 +1,4 @@
-// The explorer: results independent of the number of jobs, shrinking keeps
+// Campaigns: results independent of the number of jobs, shrinking keeps
 // the violation, a stop request returns what was found so far, and only an
 // abort (not a spent budget) skips shrinking.
 #include "harness/campaign.h"
@@ -37,7 +37,7 @@ std::string Summary(const CampaignResult& r) {
   return out;
 }
 
-TEST(Explorer, ResultsDoNotDependOnTheNumberOfJobs) {
+TEST(Campaign, ResultsDoNotDependOnTheNumberOfJobs) {
   CampaignOptions opts;
   opts.scenarios = SmallMatrix();
   opts.runs_per_scenario = 300;
@@ -50,7 +50,7 @@ TEST(Explorer, ResultsDoNotDependOnTheNumberOfJobs) {
   EXPECT_EQ(Summary(one), Summary(three));
 }
 
-TEST(Explorer, ShrunkTapesStillBreakTheSamePropertyAndAreNoLonger) {
+TEST(Campaign, ShrunkTapesStillBreakTheSamePropertyAndAreNoLonger) {
   CampaignOptions opts;
   opts.scenarios = SmallMatrix();
   opts.runs_per_scenario = 300;
@@ -69,7 +69,7 @@ TEST(Explorer, ShrunkTapesStillBreakTheSamePropertyAndAreNoLonger) {
   }
 }
 
-TEST(Explorer, SwarmAndPctAndDfsRun) {
+TEST(Campaign, SwarmAndPctAndDfsRun) {
   for (const char* strategy : {"pct", "pct:d=3", "dfs:pb=1"}) {
     CampaignOptions opts;
     opts.scenarios = {*ScenarioSpec::Parse(
@@ -89,7 +89,7 @@ TEST(Explorer, SwarmAndPctAndDfsRun) {
   EXPECT_FALSE(RunCampaign(swarm, nullptr).findings.empty());
 }
 
-TEST(Explorer, AStopRequestReturnsEveryFindingReportedSoFar) {
+TEST(Campaign, AStopRequestReturnsEveryFindingReportedSoFar) {
   struct Observer : CampaignObserver {
     std::vector<std::string> reported;
     int64_t progress_calls = 0;
@@ -127,7 +127,7 @@ struct StopAfter : CampaignObserver {
   size_t shrunk = 0;
 };
 
-TEST(Explorer, ABudgetStopStillShrinksButAnAbortDoesNot) {
+TEST(Campaign, ABudgetStopStillShrinksButAnAbortDoesNot) {
   for (StopRequest request : {StopRequest::kStop, StopRequest::kAbort}) {
     const bool abort = request == StopRequest::kAbort;
     SCOPED_TRACE(abort ? "abort" : "stop");
