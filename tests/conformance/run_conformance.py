@@ -368,6 +368,9 @@ def main(argv=None):
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--compare", help="a previous observed.json")
     args = parser.parse_args(argv)
+    # The servers run in tests/conformance (cwd) and are handed log paths
+    # under --out, so a relative --out would not resolve for them.
+    args.out = os.path.abspath(args.out)
 
     cells = [c for c in all_cells() if args.only in c["cell"]]
     if args.list:

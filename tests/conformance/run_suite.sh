@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
 # The conformance suite (ctest label "conformance"): runs the real servers
-# through the harness, runs the simulator on the same cells, compares them and
-# writes docs/fidelity.md.
+# through the harness, runs the simulator on the same cells, compares them,
+# writes the generated document to OUT_DIR/fidelity.md and checks that it
+# equals the tracked docs/fidelity.md. It never writes into the source tree
+# unless asked to with --update.
 #
-# Usage: tests/conformance/run_suite.sh [OUT_DIR] [HANGUP_BINARY]
-#   OUT_DIR        harness output, observed.json and fidelity.json
-#                  (default: build/conformance)
+# Usage: tests/conformance/run_suite.sh [--update] [OUT_DIR] [HANGUP_BINARY]
+#   --update       copy the generated document over docs/fidelity.md (only
+#                  when the comparison passed) instead of failing on a
+#                  difference; commit the result
+#   OUT_DIR        harness output, observed.json, fidelity.json and the
+#                  generated fidelity.md (default: build/conformance)
 #   HANGUP_BINARY  the simulator (default: build/gcc/cli/hangup)
 #
-# Exit status: 0 when every cell ran and every difference is a known one
-# (tests/conformance/compare.py: KNOWN_DIFFERENCES); non-zero otherwise.
+# Exit status: 0 when every cell ran, every difference is a known one
+# (tests/conformance/compare.py: KNOWN_DIFFERENCES) and the generated document
+# equals docs/fidelity.md (or, with --update, replaced it); non-zero otherwise.
 set -euo pipefail
+update=0
+if [[ ${1:-} == --update ]]; then
+  update=1
+  shift
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 out=${1:-$repo/build/conformance}
@@ -40,5 +51,38 @@ if [[ $status -ne 0 ]]; then
 fi
 echo "run_suite.sh: harness done in $(( $(date +%s) - start )) s"
 
+generated=$out/fidelity.md
+tracked=$repo/docs/fidelity.md
+rm -f "$generated"
+compared=0
 "$python" "$here/compare.py" --observed "$out/observed.json" --out "$out" \
-  --hangup "$hangup" --doc "$repo/docs/fidelity.md"
+  --hangup "$hangup" --doc "$generated" || compared=$?
+if [[ ! -f $generated ]]; then
+  echo "run_suite.sh: compare.py wrote no document (exit $compared)" >&2
+  exit 1
+fi
+
+if [[ $update -eq 1 ]]; then
+  if [[ $compared -ne 0 ]]; then
+    echo "run_suite.sh: the comparison failed (exit $compared);" \
+      "docs/fidelity.md left as it is" >&2
+    exit 1
+  fi
+  if cmp -s "$generated" "$tracked"; then
+    echo "run_suite.sh: docs/fidelity.md is already up to date"
+  else
+    cp "$generated" "$tracked"
+    echo "run_suite.sh: updated docs/fidelity.md from $generated; commit it"
+  fi
+  exit 0
+fi
+
+status=$compared
+if ! diff -u --label docs/fidelity.md --label "generated ($generated)" \
+    "$tracked" "$generated"; then
+  echo "run_suite.sh: the generated document differs from docs/fidelity.md" \
+    "(diff above). If the change is intended, regenerate it with" \
+    "tests/conformance/run_suite.sh --update [OUT_DIR] [HANGUP] and commit it." >&2
+  status=1
+fi
+exit $(( status != 0 ))
