@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Sets up what is missing, builds, and runs the whole test suite:
+# Sets up what is missing, checks, builds, and runs the whole test suite:
+#   0. gates: scripts/check_format.sh (before any build) and scripts/tidy.sh
+#      (clang-tidy, after the gcc build); either fails the run;
 #   1. gcc (RelWithDebInfo): every test, including the real-server
 #      conformance suite and the fuzz/benchmark smoke runs;
 #   2. clang with AddressSanitizer + UndefinedBehaviorSanitizer: every test
@@ -11,7 +13,9 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc)
 
 scripts/setup.sh
+scripts/check_format.sh
 scripts/build.sh gcc
+scripts/tidy.sh
 ctest --test-dir build/gcc --output-on-failure -j "$jobs"
 
 scripts/build.sh asan
