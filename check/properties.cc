@@ -12,6 +12,7 @@ namespace {
 using models::AppEnd;
 using models::ClientCloseKind;
 using models::ClientCloseKindName;
+using models::kNoCode;
 using models::LogLevel;
 using models::LogLine;
 using models::MessageType;
@@ -21,7 +22,6 @@ using models::ReceiveRecord;
 using models::SendRecord;
 using models::SendReturnKind;
 using models::SpecVerdict;
-using models::kNoCode;
 
 void Add(std::vector<Violation>& out, const PropertyInfo& self,
          std::string signature, std::string detail) {
@@ -209,8 +209,7 @@ void CheckPhantom(const PropertyInfo& self, const CheckContext& c,
     if (s.wire_tag != 0 &&
         std::find(got.begin(), got.end(), s.wire_tag) != got.end())
       continue;
-    Add(out, self,
-        s.kind == SendReturnKind::kResult ? "result" : "future",
+    Add(out, self, s.kind == SendReturnKind::kResult ? "result" : "future",
         absl::StrCat(
             s.message.ToString(), " was reported delivered (",
             s.kind == SendReturnKind::kResult ? "SendResult" : "future",
@@ -237,7 +236,8 @@ void CheckTransitions(const PropertyInfo& self, const CheckContext& c,
       if (s.raised && absl::StrContains(s.error.message,
                                         "after sending 'websocket.close'")) {
         Add(out, self, "blames-app-for-close",
-            absl::StrCat(s.message.ToString(), " raised ", s.error.type, " \"", s.error.message,
+            absl::StrCat(s.message.ToString(), " raised ", s.error.type, " \"",
+                         s.error.message,
                          "\" but the app never sent websocket.close"));
         return;
       }
@@ -254,12 +254,14 @@ void CheckTransitions(const PropertyInfo& self, const CheckContext& c,
     }
     if (v == SpecVerdict::kInvalid && !s.raised) {
       Add(out, self, "accepted-silently",
-          absl::StrCat(s.message.ToString(), " is invalid in this state but returned normally"));
+          absl::StrCat(s.message.ToString(),
+                       " is invalid in this state but returned normally"));
       return;
     }
     if (v == SpecVerdict::kAfterComplete && s.raised) {
       Add(out, self, "raised-after-complete",
-          absl::StrCat(s.message.ToString(), " after the response completed raised ", s.error.type,
+          absl::StrCat(s.message.ToString(),
+                       " after the response completed raised ", s.error.type,
                        "; the www spec says such messages are ignored"));
       return;
     }
@@ -305,12 +307,10 @@ void CheckCleanup(const PropertyInfo& self, const CheckContext& c,
                   std::vector<Violation>& out) {
   const Outcome& o = c.outcome;
   if (o.cleanups > 1) {
-    Add(out, self, "twice",
-        absl::StrCat("cleanup ran ", o.cleanups, " times"));
+    Add(out, self, "twice", absl::StrCat("cleanup ran ", o.cleanups, " times"));
   } else if (o.cleanup_armed && o.app_end != AppEnd::kRunning &&
              o.cleanups == 0) {
-    Add(out, self, "never",
-        "the app ended but its cleanup never ran");
+    Add(out, self, "never", "the app ended but its cleanup never ran");
   }
 }
 
@@ -321,8 +321,7 @@ void CheckBackground(const PropertyInfo& self, const CheckContext& c,
   // its work after the response started but not finished.
   if (o.background_started && !o.background_done &&
       o.app_end != AppEnd::kRunning) {
-    Add(out, self,
-        o.cancelled_by_watchdog ? "killed-by-watchdog" : "cancelled",
+    Add(out, self, o.cancelled_by_watchdog ? "killed-by-watchdog" : "cancelled",
         absl::StrCat("work after the response was cut short at ",
                      o.app_end_time.ToString(),
                      o.cancelled_by_watchdog ? " by the server's watchdog" : "",
@@ -345,7 +344,6 @@ void CheckSendBlocks(const PropertyInfo& self, const CheckContext& c,
                      o.client_closed.ToString()));
   }
 }
-
 
 // One row per property, in the order runs are checked and reported.
 constexpr PropertyInfo kProperties[] = {
@@ -393,8 +391,8 @@ constexpr PropertyInfo kProperties[] = {
      "ref property 9: wsproto without code, hypercorn 1006 for 1000",
      CheckCloseCode},
     {"cleanup-once",
-     "cleanup (finally) runs exactly once, also under cancellation",
-     "#14, #24", CheckCleanup},
+     "cleanup (finally) runs exactly once, also under cancellation", "#14, #24",
+     CheckCleanup},
     {"background-work",
      "work after the response is not cancelled by the disconnect",
      "#14 Starlette < 0.21, #21 daphne kill", CheckBackground},

@@ -92,5 +92,4 @@ std::optional<Violation> CompareTwins(const models::ScenarioSpec& spec) {
   return std::nullopt;
 }
 
-
 }  // namespace check

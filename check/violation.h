@@ -29,8 +29,7 @@ struct Violation {
 
 // Whether `violations` holds `property` (with `signature`, unless empty).
 bool HasViolation(const std::vector<Violation>& violations,
-                  absl::string_view property,
-                  absl::string_view signature = "");
+                  absl::string_view property, absl::string_view signature = "");
 
 }  // namespace check
 

@@ -8,9 +8,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "sim/testing/canary.h"
 #include "sim/explore.h"
 #include "sim/program.h"
+#include "sim/testing/canary.h"
 #include "sim/trace.h"
 
 ABSL_FLAG(uint64_t, seed, 1, "exploration seed");

@@ -52,8 +52,8 @@ void PrintCampaign(const harness::CampaignResult& result, double seconds,
 
 // The default job: which property each preset breaks, and the shortest
 // reproducer of each (text only).
-void PrintFindingsTable(const harness::CampaignResult& result,
-                        size_t scenarios, double seconds);
+void PrintFindingsTable(const harness::CampaignResult& result, size_t scenarios,
+                        double seconds);
 
 // What replaying a corpus file found against what it expects.
 struct Verdict {

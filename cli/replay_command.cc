@@ -73,8 +73,8 @@ Verdict Judge(const Target& t, const sim::RunReport& r) {
   Verdict v;
   const harness::CorpusEntry& e = t.entry;
   if (!t.is_file) return v;
-  v.differs = harness::CorpusMismatch(e, t.scenario->violations(),
-                                      r.result.trace_hash);
+  v.differs =
+      harness::CorpusMismatch(e, t.scenario->violations(), r.result.trace_hash);
   if (e.fixed_scenario.empty() || e.expect_property.empty()) return v;
   v.fixed_note = harness::FixedVersionMismatch(e, t.properties);
   v.fixed_ok = v.fixed_note.empty();
@@ -87,8 +87,8 @@ Verdict Judge(const Target& t, const sim::RunReport& r) {
 
 // The violation shrinking keeps: the first the entry expects (any, for a
 // token or an entry that expects none).
-const check::Violation* ShrinkTarget(
-    const harness::CorpusEntry& e, const std::vector<check::Violation>& v) {
+const check::Violation* ShrinkTarget(const harness::CorpusEntry& e,
+                                     const std::vector<check::Violation>& v) {
   for (const check::Violation& x : v) {
     if (e.expect_property.empty() ||
         check::HasViolation({x}, e.expect_property, e.expect_signature))

@@ -38,13 +38,12 @@ absl::StatusOr<sim::RunReport> RunOnce(const CommonOptions& o,
   absl::StatusOr<sim::StrategyConfig> strategy = StrategyFromFlags(o);
   if (!strategy.ok()) return strategy.status();
   if (strategy->info->enumerates) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--strategy: run takes ", SingleExecutionStrategies(),
-                     " (", strategy->info->name,
-                     " explores many runs: use explore)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--strategy: run takes ", SingleExecutionStrategies(), " (",
+        strategy->info->name, " explores many runs: use explore)"));
   }
-  std::unique_ptr<sim::Strategy> source = strategy->Make(
-      {.seed = o.seed, .program = &s, .executor = exec});
+  std::unique_ptr<sim::Strategy> source =
+      strategy->Make({.seed = o.seed, .program = &s, .executor = exec});
   source->BeginExecution(0);
   return sim::RunProgram(s, source->source(), exec);
 }

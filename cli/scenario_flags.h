@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "cli/commands.h"
 #include "check/checked_scenario.h"
 #include "check/properties.h"
+#include "cli/commands.h"
 #include "models/scenario.h"
 #include "sim/strategy.h"
 

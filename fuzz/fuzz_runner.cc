@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "harness/findings.h"
 #include "check/properties.h"
+#include "harness/findings.h"
 #include "sim/check.h"
 #include "sim/tape_source.h"
 
@@ -29,7 +29,8 @@ std::vector<std::vector<uint8_t>> KnownTapes(size_t index,
   return out;
 }
 
-std::unique_ptr<check::CheckedScenario> Build(size_t index, const FuzzScenario& fs) {
+std::unique_ptr<check::CheckedScenario> Build(size_t index,
+                                              const FuzzScenario& fs) {
   absl::StatusOr<models::ScenarioSpec> spec =
       models::ScenarioSpec::Parse(fs.spec);
   SIM_CHECK(spec.ok()) << "fuzz scenario " << index << " '" << fs.spec
@@ -79,8 +80,7 @@ ScenarioRunner::Run ScenarioRunner::RunDecoded(const FuzzInput& in) {
   return run;
 }
 
-const std::vector<check::Violation>& ScenarioRunner::known(
-    size_t index) const {
+const std::vector<check::Violation>& ScenarioRunner::known(size_t index) const {
   SIM_CHECK(index < slots_.size())
       << "fuzz scenario index " << index << " out of range";
   return slots_[index].known;

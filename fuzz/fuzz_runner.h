@@ -27,10 +27,10 @@
 #include <vector>
 
 #include "absl/types/span.h"
-#include "fuzz/fuzz_input.h"
-#include "models/asgi/outcome.h"
 #include "check/checked_scenario.h"
 #include "check/violation.h"
+#include "fuzz/fuzz_input.h"
+#include "models/asgi/outcome.h"
 #include "models/scenario.h"
 #include "sim/program.h"
 

@@ -76,8 +76,7 @@ KeepGoing& Stats() {
   return *stats;
 }
 
-void PrintNew(const fuzz::ScenarioRunner::Run& run,
-              const check::Violation& v) {
+void PrintNew(const fuzz::ScenarioRunner::Run& run, const check::Violation& v) {
   std::fprintf(stderr,
                "NEW VIOLATION (not broken by this scenario's all-zero or "
                "known tapes): %s\n  scenario: %s\n  reproduce: %s\n",
@@ -106,8 +105,8 @@ class ScenarioTarget : public fuzz::ReplayTarget {
     }
     absl::StatusOr<harness::Replayed> replayed = harness::ReplaySpec(
         entry.scenario, entry.tape, check::PropertyOptions{});
-    SIM_CHECK(replayed.ok()) << entry.name << ": "
-                             << replayed.status().message();
+    SIM_CHECK(replayed.ok())
+        << entry.name << ": " << replayed.status().message();
     out.violations = std::move(replayed->violations);
     out.trace_hash = replayed->report.result.trace_hash;
     out.route = "direct replay (scenario not in the fuzz list)";
@@ -118,7 +117,8 @@ class ScenarioTarget : public fuzz::ReplayTarget {
     const fuzz::FuzzInput in = fuzz::DecodeFuzzInput(input);
     std::vector<uint8_t> tape = in.tape;
     sim::TrimTape(tape);
-    return harness::ReproduceLine(fuzz::FuzzScenarios()[in.scenario].spec, tape);
+    return harness::ReproduceLine(fuzz::FuzzScenarios()[in.scenario].spec,
+                                  tape);
   }
 
   std::vector<fuzz::Seed> BaseSeeds() override {

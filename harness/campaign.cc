@@ -39,8 +39,8 @@ class Shared {
   explicit Shared(CampaignObserver* observer) : observer_(observer) {}
 
   // Records a violation found by run `run`; keeps the earliest run per key.
-  void Report(const check::Violation& v, const std::string& scenario, int64_t run,
-              const sim::RunReport& report) {
+  void Report(const check::Violation& v, const std::string& scenario,
+              int64_t run, const sim::RunReport& report) {
     const std::string key = FindingKey(v, scenario);
     std::lock_guard<std::mutex> lock(mu_);
     auto it = found_.find(key);

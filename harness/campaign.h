@@ -30,8 +30,8 @@
 #include "check/properties.h"
 #include "harness/findings.h"
 #include "models/scenario.h"
-#include "sim/strategy.h"
 #include "sim/shrink.h"
+#include "sim/strategy.h"
 
 namespace harness {
 

@@ -13,8 +13,8 @@
 #include "absl/strings/str_join.h"
 #include "harness/findings.h"
 #include "models/asgi/registry.h"
-#include "sim/check.h"
 #include "nlohmann/json.hpp"
+#include "sim/check.h"
 #include "sim/tape_source.h"
 #include "sim/trace.h"
 
@@ -136,11 +136,11 @@ absl::Status ParseExpect(const nlohmann::json& j, absl::string_view file,
   if (expect["property"].is_string()) {
     e.expect_property = expect["property"].get<std::string>();
     if (check::FindProperty(e.expect_property) == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          file, ": field 'expect.property': ",
-          models::UnknownNameMessage("property", e.expect_property,
-                                     check::Properties()),
-          "; or null for no violation"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(file, ": field 'expect.property': ",
+                       models::UnknownNameMessage("property", e.expect_property,
+                                                  check::Properties()),
+                       "; or null for no violation"));
     }
   }
   if (expect.contains("signature")) {
@@ -298,9 +298,8 @@ std::string ShortName(const ScenarioSpec& spec) {
 CorpusEntry CorpusEntryFor(const Finding& f, const ScenarioSpec& spec,
                            std::string found_by) {
   CorpusEntry e;
-  e.name = FileSafeName(absl::StrCat(ShortName(spec), "-",
-                                     f.violation.property, "-",
-                                     f.violation.signature));
+  e.name = FileSafeName(absl::StrCat(ShortName(spec), "-", f.violation.property,
+                                     "-", f.violation.signature));
   e.title = f.violation.detail;
   e.link = "found by hangup explore";
   e.scenario = spec;

@@ -60,9 +60,9 @@ absl::StatusOr<Replayed> ReplaySpec(const models::ScenarioSpec& spec,
                                     bool record_trace = false);
 
 struct ShrunkFinding {
-  std::vector<uint8_t> tape;  // the shortest found, as the run consumed it
-  int64_t attempts = 0;       // replays the shrinking took
-  uint64_t trace_hash = 0;    // of a replay of `tape`
+  std::vector<uint8_t> tape;   // the shortest found, as the run consumed it
+  int64_t attempts = 0;        // replays the shrinking took
+  uint64_t trace_hash = 0;     // of a replay of `tape`
   check::Violation violation;  // as the run on `tape` reports it
 };
 

@@ -19,10 +19,7 @@ absl::string_view WriteStatusName(WriteStatus status) {
 }
 
 Connection::Connection(Executor& executor, const ConnectionOptions& options)
-    : executor_(executor),
-      options_(options),
-      client_(this),
-      server_(this) {
+    : executor_(executor), options_(options), client_(this), server_(this) {
   SIM_CHECK(!options_.notice_delays.empty()) << "notice_delays is empty";
   SIM_CHECK(options_.low_water_bytes <= options_.high_water_bytes)
       << "low water above high water";

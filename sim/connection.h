@@ -11,7 +11,8 @@
 //   conn.client().Write(120, kRequestHead);   // arrives latency later
 //   sim::Segment s = co_await conn.server().Read();
 //   conn.client().Close();  // FIN; later data is answered by RST
-//   sim::WriteStatus w = conn.server().Write(10, kBody);  // kOk; RST comes back
+//   sim::WriteStatus w = conn.server().Write(10, kBody);  // kOk; RST comes
+//   back
 //
 // Close semantics (Linux, checked against this machine's kernel):
 // ShutdownWrite() sends FIN and keeps reading; Close() sends FIN and stops

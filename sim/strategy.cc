@@ -95,9 +95,9 @@ std::unique_ptr<Strategy> MakePct(int64_t depth, const StrategyContext& c) {
 }
 
 std::unique_ptr<Strategy> MakeDfs(int64_t bound, const StrategyContext& c) {
-  return std::make_unique<DfsStrategy>(DfsOptions{
-      .preemption_bound = static_cast<int>(bound),
-      .max_runs = c.max_executions});
+  return std::make_unique<DfsStrategy>(
+      DfsOptions{.preemption_bound = static_cast<int>(bound),
+                 .max_runs = c.max_executions});
 }
 
 std::unique_ptr<Strategy> MakeSwarm(int64_t, const StrategyContext& c) {

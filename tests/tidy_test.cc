@@ -71,12 +71,12 @@ struct Layer {
   bool below_harness;
 };
 const Layer kLayers[] = {
-    {"sim/", 0, true},           {"sim/testing/", 1, true},
-    {"models/asgi/", 2, true},   {"models/server/", 3, true},
-    {"models/app/", 3, true},    {"models/client/", 3, true},
-    {"models/", 4, true},        {"check/", 5, true},
-    {"harness/", 6, false},      {"cli/", 7, false},
-    {"fuzz/", 7, false},         {"bench/", 7, false},
+    {"sim/", 0, true},         {"sim/testing/", 1, true},
+    {"models/asgi/", 2, true}, {"models/server/", 3, true},
+    {"models/app/", 3, true},  {"models/client/", 3, true},
+    {"models/", 4, true},      {"check/", 5, true},
+    {"harness/", 6, false},    {"cli/", 7, false},
+    {"fuzz/", 7, false},       {"bench/", 7, false},
     {"tests/", 7, false},
 };
 
@@ -142,8 +142,7 @@ void CheckFileShape(const std::string& path,
     bool found = false;
     for (const std::string& l : lines) found |= l == "#ifndef " + guard;
     if (!found) {
-      out.push_back(
-          absl::StrCat(path, ": expected include guard ", guard));
+      out.push_back(absl::StrCat(path, ": expected include guard ", guard));
     }
   }
 }
@@ -182,8 +181,8 @@ std::vector<std::string> TidyViolations(const std::string& path,
 // Every violation in the .h/.cc files under `root`'s layer folders.
 std::vector<std::string> ScanTree(const fs::path& root, int* files) {
   std::vector<fs::path> paths;
-  for (const char* dir : {"sim", "models", "check", "harness", "cli", "fuzz",
-                          "bench", "tests"}) {
+  for (const char* dir :
+       {"sim", "models", "check", "harness", "cli", "fuzz", "bench", "tests"}) {
     if (!fs::exists(root / dir)) continue;
     for (const auto& entry : fs::recursive_directory_iterator(root / dir)) {
       const std::string ext = entry.path().extension().string();
@@ -277,10 +276,10 @@ TEST(Tidy, PlantedTreeFailsEveryRule) {
   const std::string all = absl::StrJoin(v, "\n");
   EXPECT_TRUE(absl::StrContains(all, "models/asgi/upward.cc:1: includes"))
       << all;
-  EXPECT_TRUE(absl::StrContains(all, "check/threads.cc:1: this header"))
-      << all;
-  EXPECT_TRUE(absl::StrContains(all, "sim/guard.h: expected include guard "
-                                     "HANGUP_SIM_GUARD_H_"))
+  EXPECT_TRUE(absl::StrContains(all, "check/threads.cc:1: this header")) << all;
+  EXPECT_TRUE(absl::StrContains(all,
+                                "sim/guard.h: expected include guard "
+                                "HANGUP_SIM_GUARD_H_"))
       << all;
   EXPECT_TRUE(absl::StrContains(all, "harness/long.cc: 602 lines")) << all;
   EXPECT_EQ(v.size(), 4u) << all;

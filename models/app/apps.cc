@@ -1,14 +1,15 @@
 // App models, each named after the pattern it stands for. They let
 // exceptions propagate unless their pattern catches them, as the Python apps
 // they model do.
+#include "models/app/apps.h"
+
 #include <memory>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "models/app/apps.h"
 #include "models/asgi/events.h"
-#include "models/asgi/registry.h"
 #include "models/asgi/py_exceptions.h"
+#include "models/asgi/registry.h"
 #include "sim/task_group.h"
 #include "sim/timeout.h"
 

@@ -1,13 +1,14 @@
 // Middleware models: pass-through, Starlette's ServerErrorMiddleware, and
 // Starlette's BaseHTTPMiddleware (0.26.1, and the pre-0.21 variant).
+#include "models/app/middleware.h"
+
 #include <memory>
 #include <vector>
 
 #include "models/app/apps.h"
-#include "models/app/middleware.h"
 #include "models/asgi/events.h"
-#include "models/asgi/registry.h"
 #include "models/asgi/py_exceptions.h"
+#include "models/asgi/registry.h"
 #include "sim/task_group.h"
 
 namespace models {

@@ -65,7 +65,6 @@ class App {
   virtual sim::Task<void> Call(const Scope& scope, Channel& channel) = 0;
 };
 
-
 }  // namespace models
 
 #endif  // HANGUP_MODELS_ASGI_CHANNEL_H_

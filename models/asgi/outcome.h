@@ -89,7 +89,7 @@ struct Outcome {
   bool receive_pending = false;  // the app was blocked in receive() at the end
   sim::Time receive_pending_since = sim::Time::Infinite();
   bool send_pending = false;  // the app was blocked in send() at the end
-  int write_pauses = 0;  // pause_writing calls (backpressure)
+  int write_pauses = 0;       // pause_writing calls (backpressure)
   sim::Time send_pending_since = sim::Time::Infinite();
 
   AppEnd app_end = AppEnd::kRunning;

@@ -53,12 +53,12 @@ class BaseException : public std::exception {
   std::string message_;
 };
 
-#define HANGUP_PY_EXCEPTION(Name, Base)                                       \
-  class Name : public Base {                                                  \
-   public:                                                                    \
-    using Base::Base;                                                         \
-    static constexpr auto kMro = internal::Prepend(#Name, Base::kMro);        \
-    absl::Span<const char* const> Mro() const override { return kMro; }       \
+#define HANGUP_PY_EXCEPTION(Name, Base)                                 \
+  class Name : public Base {                                            \
+   public:                                                              \
+    using Base::Base;                                                   \
+    static constexpr auto kMro = internal::Prepend(#Name, Base::kMro);  \
+    absl::Span<const char* const> Mro() const override { return kMro; } \
   }
 
 // Builtins.

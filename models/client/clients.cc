@@ -4,10 +4,10 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "models/client/client.h"
 #include "models/asgi/events.h"
 #include "models/asgi/registry.h"
 #include "models/asgi/wire.h"
+#include "models/client/client.h"
 #include "sim/timeout.h"
 
 namespace models {

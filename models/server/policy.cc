@@ -198,21 +198,25 @@ class FieldAdder {
 void AddScopeAndTransportFields(FieldAdder& add) {
   add.Group("Scope and transport");
   add(SPEC_VERSION_FIELD(
-      "spec-version",
-      "HTTP scope['asgi']['spec_version'] the server advertises",
-      spec_version), FieldProtocols::kHttp);
+          "spec-version",
+          "HTTP scope['asgi']['spec_version'] the server advertises",
+          spec_version),
+      FieldProtocols::kHttp);
   add(SPEC_VERSION_FIELD("ws-spec-version",
-                                 "WebSocket scope['asgi']['spec_version']",
-                                 ws_spec_version), FieldProtocols::kWebSocket);
-  add(ENUM_FIELD(
-      "transport", "event-loop transport: write errors and writes after close",
-      transport, kTransport), FieldProtocols::kBoth);
-  add(ENUM_FIELD(
-      "fin", "what the transport reader does with a clean FIN", fin, kFin), FieldProtocols::kBoth);
-  add(
-      ENUM_FIELD("flow-release",
+                         "WebSocket scope['asgi']['spec_version']",
+                         ws_spec_version),
+      FieldProtocols::kWebSocket);
+  add(ENUM_FIELD("transport",
+                 "event-loop transport: write errors and writes after close",
+                 transport, kTransport),
+      FieldProtocols::kBoth);
+  add(ENUM_FIELD("fin", "what the transport reader does with a clean FIN", fin,
+                 kFin),
+      FieldProtocols::kBoth);
+  add(ENUM_FIELD("flow-release",
                  "a send paused by backpressure when the connection is lost",
-                 flow_release, kFlowRelease), FieldProtocols::kBoth);
+                 flow_release, kFlowRelease),
+      FieldProtocols::kBoth);
 }
 
 // Fields of the docs group "send() after the close".
@@ -233,114 +237,126 @@ void AddSendAfterTheCloseFields(FieldAdder& add) {
                      &p.send_after_close);
   };
   add(std::move(sac), FieldProtocols::kBoth);
-  add(ENUM_FIELD("library-errors",
-                         "a send the WebSocket library refuses", library_errors,
-                         kLibraryErrors), FieldProtocols::kWebSocket);
+  add(ENUM_FIELD("library-errors", "a send the WebSocket library refuses",
+                 library_errors, kLibraryErrors),
+      FieldProtocols::kWebSocket);
   add(BOOL_FIELD("close-masks-invalid",
-                         "a known close silences invalid messages too",
-                         close_masks_invalid), FieldProtocols::kHttp);
+                 "a known close silences invalid messages too",
+                 close_masks_invalid),
+      FieldProtocols::kHttp);
   add(BOOL_FIELD("log-dropped-sends",
-                         "log each send dropped after the close at INFO",
-                         log_dropped_sends), FieldProtocols::kBoth);
+                 "log each send dropped after the close at INFO",
+                 log_dropped_sends),
+      FieldProtocols::kBoth);
 }
 
 // Fields of the docs group "Invalid messages".
 void AddInvalidMessagesFields(FieldAdder& add) {
   add.Group("Invalid messages");
-  add(ENUM_FIELD("invalid-report",
-                         "how invalid message order is reported",
-                         invalid_report, kInvalid), FieldProtocols::kHttp);
-  add(ENUM_FIELD("after-complete",
-                         "HTTP: a message after the final body", after_complete,
-                         kAfterComplete), FieldProtocols::kHttp);
+  add(ENUM_FIELD("invalid-report", "how invalid message order is reported",
+                 invalid_report, kInvalid),
+      FieldProtocols::kHttp);
+  add(ENUM_FIELD("after-complete", "HTTP: a message after the final body",
+                 after_complete, kAfterComplete),
+      FieldProtocols::kHttp);
   add(BOOL_FIELD(
-      "ws-close-twice-raises",
-      "websocket.close after a close or disconnect raises RuntimeError",
-      ws_close_twice_raises), FieldProtocols::kWebSocket);
+          "ws-close-twice-raises",
+          "websocket.close after a close or disconnect raises RuntimeError",
+          ws_close_twice_raises),
+      FieldProtocols::kWebSocket);
 }
 
 // Fields of the docs group "receive() and the disconnect".
 void AddReceiveAndTheDisconnectFields(FieldAdder& add) {
   add.Group("receive() and the disconnect");
-  add(ENUM_FIELD("delivery", "how receive() delivers the disconnect",
-                         delivery, kDelivery), FieldProtocols::kBoth);
+  add(ENUM_FIELD("delivery", "how receive() delivers the disconnect", delivery,
+                 kDelivery),
+      FieldProtocols::kBoth);
   add(BOOL_FIELD("complete-is-disconnect",
-                         "HTTP: a completed response counts as a disconnect",
-                         complete_is_disconnect), FieldProtocols::kHttp);
-  add(
-      BOOL_FIELD("loss-after-complete-ignored",
+                 "HTTP: a completed response counts as a disconnect",
+                 complete_is_disconnect),
+      FieldProtocols::kHttp);
+  add(BOOL_FIELD("loss-after-complete-ignored",
                  "HTTP: a loss after the response completed marks nothing",
-                 loss_after_complete_ignored), FieldProtocols::kHttp);
-  add(
-      ENUM_FIELD("ws-code-close-frame",
+                 loss_after_complete_ignored),
+      FieldProtocols::kHttp);
+  add(ENUM_FIELD("ws-code-close-frame",
                  "websocket.disconnect code after the peer's close frame",
-                 ws_code_on_close_frame, kWsCode), FieldProtocols::kWebSocket);
+                 ws_code_on_close_frame, kWsCode),
+      FieldProtocols::kWebSocket);
   add(ENUM_FIELD("ws-code-fin",
-                         "websocket.disconnect after a FIN without close frame",
-                         ws_code_on_fin, kWsCode), FieldProtocols::kWebSocket);
+                 "websocket.disconnect after a FIN without close frame",
+                 ws_code_on_fin, kWsCode),
+      FieldProtocols::kWebSocket);
   add(ENUM_FIELD("ws-code-rst", "websocket.disconnect after an RST",
-                         ws_code_on_rst, kWsCode), FieldProtocols::kWebSocket);
-  add(
-      BOOL_FIELD("ws-receive-marks-closed",
+                 ws_code_on_rst, kWsCode),
+      FieldProtocols::kWebSocket);
+  add(BOOL_FIELD("ws-receive-marks-closed",
                  "receiving websocket.disconnect marks the app as closed",
-                 ws_receive_marks_closed), FieldProtocols::kWebSocket);
-  add(
-      BOOL_FIELD("ws-own-close-queues-disconnect",
+                 ws_receive_marks_closed),
+      FieldProtocols::kWebSocket);
+  add(BOOL_FIELD("ws-own-close-queues-disconnect",
                  "the app's own websocket.close queues a disconnect for it",
-                 ws_own_close_queues_disconnect), FieldProtocols::kWebSocket);
+                 ws_own_close_queues_disconnect),
+      FieldProtocols::kWebSocket);
 }
 
 // Fields of the docs group "WebSocket library and glue".
 void AddWebSocketLibraryFields(FieldAdder& add) {
   add.Group("WebSocket library and glue");
-  add(ENUM_FIELD("ws-library", "the WebSocket protocol library",
-                         ws_library, kWsLibrary), FieldProtocols::kWebSocket);
+  add(ENUM_FIELD("ws-library", "the WebSocket protocol library", ws_library,
+                 kWsLibrary),
+      FieldProtocols::kWebSocket);
   add(BOOL_FIELD("ws-closed-guard",
-                         "the server's own closed flag silences sends first",
-                         ws_closed_guard), FieldProtocols::kWebSocket);
-  add(
-      ENUM_FIELD("ws-on-app-exit",
+                 "the server's own closed flag silences sends first",
+                 ws_closed_guard),
+      FieldProtocols::kWebSocket);
+  add(ENUM_FIELD("ws-on-app-exit",
                  "what the server sends when the app ends with the socket open",
-                 ws_on_app_exit, kWsOnAppExit), FieldProtocols::kWebSocket);
+                 ws_on_app_exit, kWsOnAppExit),
+      FieldProtocols::kWebSocket);
 }
 
 // Fields of the docs group "App runner and watchdog".
 void AddAppRunnerAndWatchdogFields(FieldAdder& add) {
   add.Group("App runner and watchdog");
-  add(
-      ENUM_FIELD("own-exception",
+  add(ENUM_FIELD("own-exception",
                  "the runner and the server's own exception escaping the app",
-                 own_exception, kOwnException), FieldProtocols::kBoth);
-  add(
-      PolicyField{"error-log",
+                 own_exception, kOwnException),
+      FieldProtocols::kBoth);
+  add(PolicyField{"error-log",
                   "ERROR text logged for an exception escaping the app",
                   {},
                   [](const ServerPolicy& p) { return p.error_log_text; },
                   [](ServerPolicy& p, absl::string_view v) {
                     p.error_log_text = std::string(v);
                     return absl::OkStatus();
-                  }}, FieldProtocols::kBoth);
+                  }},
+      FieldProtocols::kBoth);
   add(PolicyField{"error-logger",
-                          "the logger of that ERROR line",
-                          {},
-                          [](const ServerPolicy& p) { return p.error_logger; },
-                          [](ServerPolicy& p, absl::string_view v) {
-                            p.error_logger = std::string(v);
-                            return absl::OkStatus();
-                          }}, FieldProtocols::kBoth);
-  add(
-      BOOL_FIELD("log-incomplete-response",
+                  "the logger of that ERROR line",
+                  {},
+                  [](const ServerPolicy& p) { return p.error_logger; },
+                  [](ServerPolicy& p, absl::string_view v) {
+                    p.error_logger = std::string(v);
+                    return absl::OkStatus();
+                  }},
+      FieldProtocols::kBoth);
+  add(BOOL_FIELD("log-incomplete-response",
                  "HTTP: log an app that returns without a (complete) response",
-                 log_incomplete_response), FieldProtocols::kHttp);
-  add(DURATION_FIELD(
-      "kill-after", "watchdog: cancel the app this long after the disconnect",
-      kill_after), FieldProtocols::kBoth);
-  add(DURATION_FIELD("kill-check-interval",
-                             "watchdog: how often it checks",
-                             kill_check_interval), FieldProtocols::kBoth);
+                 log_incomplete_response),
+      FieldProtocols::kHttp);
+  add(DURATION_FIELD("kill-after",
+                     "watchdog: cancel the app this long after the disconnect",
+                     kill_after),
+      FieldProtocols::kBoth);
+  add(DURATION_FIELD("kill-check-interval", "watchdog: how often it checks",
+                     kill_check_interval),
+      FieldProtocols::kBoth);
   add(BOOL_FIELD("complete-stamps-kill-clock",
-                         "watchdog: a finished response starts the kill clock",
-                         complete_stamps_kill_clock), FieldProtocols::kBoth);
+                 "watchdog: a finished response starts the kill clock",
+                 complete_stamps_kill_clock),
+      FieldProtocols::kBoth);
 }
 
 // The table, grouped as docs/presets.md shows it (the order also ranks

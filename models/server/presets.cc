@@ -123,8 +123,10 @@ Preset Uvicorn0176Http(const char* name, const char* file, const char* l_send,
       .Set(
           "error-log", "Exception in ASGI application",
           absl::StrCat("run_asgi (", f, " ≈L364-388) [P: ERROR uvicorn.error]"))
-      .NoWatchdog("no task is cancelled on disconnect (encode/uvicorn#501) [P: "
-           "running after 15 s]", "n/a (no watchdog)")
+      .NoWatchdog(
+          "no task is cancelled on disconnect (encode/uvicorn#501) [P: "
+          "running after 15 s]",
+          "n/a (no watchdog)")
       .Build();
 }
 
@@ -295,8 +297,9 @@ Preset UvicornCurrentSansio() {
 
 Preset UvicornCurrentWsproto() {
   const std::string f = "wsproto_impl.py@d26c85c (0.51)";
-  return Builder(Uvicorn0176Wsproto(), "uvicorn-0.51-wsproto",
-                 "uvicorn 0.51 (current), WebSocket with wsproto (--ws wsproto)")
+  return Builder(
+             Uvicorn0176Wsproto(), "uvicorn-0.51-wsproto",
+             "uvicorn 0.51 (current), WebSocket with wsproto (--ws wsproto)")
       .RewriteSources({{"@0.17.6", "@d26c85c"}})
       .Set("ws-spec-version", "2.4",
            std::string(kRefWs) +

@@ -12,7 +12,8 @@ namespace models {
 std::string PresetsMarkdown() {
   std::string out =
       "# Server presets\n\n"
-      "Generated from `models/server/presets.cc` by `hangup list presets-markdown`; "
+      "Generated from `models/server/presets.cc` by `hangup list "
+      "presets-markdown`; "
       "do not edit.\n"
       "Each cell is the policy value, then its source. \"ref\" is\n"
       "`shared/reference/asgi-send-disconnect.md`; [P] marks behaviour "

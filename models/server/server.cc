@@ -105,8 +105,9 @@ bool Server::ReaderSawClose(const sim::Segment& segment, bool fin_ignorable) {
   if (fin && fin_ignorable && p_.fin == FinHandling::kIgnored) {
     // h11 yields ConnectionClosed and the read loop just ends: nothing
     // reaches the protocol (hypercorn 0.13.2). The server has not noticed.
-    ex_.Record(kEvNotice, static_cast<int64_t>(NoticeCause::kFinIgnored), 0,
-               [] { return std::string(NoticeCauseText(NoticeCause::kFinIgnored)); });
+    ex_.Record(
+        kEvNotice, static_cast<int64_t>(NoticeCause::kFinIgnored), 0,
+        [] { return std::string(NoticeCauseText(NoticeCause::kFinIgnored)); });
     return true;
   }
   ConnectionLost(/*clean=*/fin);

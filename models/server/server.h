@@ -26,11 +26,11 @@
 #include <utility>
 #include <vector>
 
-#include "models/asgi/channel.h"
 #include "models/asgi/asgi.h"
+#include "models/asgi/channel.h"
 #include "models/asgi/outcome.h"
-#include "models/server/policy.h"
 #include "models/asgi/wire.h"
+#include "models/server/policy.h"
 #include "sim/connection.h"
 #include "sim/executor.h"
 #include "sim/sync.h"

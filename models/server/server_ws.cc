@@ -92,8 +92,7 @@ void Server::WsPeerCloseFrame(int32_t code) {
   switch (p_.ws_library) {
     case WsLibrary::kWebsockets:
       // Echo, then wait for TCP to close (websockets' close_connection).
-      if (!we_closed_first)
-        WsWriteCloseFrame(code);
+      if (!we_closed_first) WsWriteCloseFrame(code);
       WsSetState(WsState::kClosing);
       ArmCloseTimeout(kWebsocketsCloseTimeout);
       return;

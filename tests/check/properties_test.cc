@@ -102,9 +102,9 @@ models::Outcome ClosedWithLogs(std::vector<models::LogLevel> levels) {
 // is checked and reports the first ERROR among them.
 TEST(Properties, LogVolumeCountsLinesAfterAnErrorToo) {
   using models::LogLevel;
-  const models::Outcome o = ClosedWithLogs(
-      {LogLevel::kError, LogLevel::kInfo, LogLevel::kInfo, LogLevel::kInfo,
-       LogLevel::kInfo, LogLevel::kInfo});
+  const models::Outcome o =
+      ClosedWithLogs({LogLevel::kError, LogLevel::kInfo, LogLevel::kInfo,
+                      LogLevel::kInfo, LogLevel::kInfo, LogLevel::kInfo});
   const sim::RunResult done{.verdict = sim::RunVerdict::kCompleted};
   const std::vector<Violation> all = CheckProperties(o, done, {});
   EXPECT_TRUE(HasViolation(all, "error-log"));
@@ -112,9 +112,9 @@ TEST(Properties, LogVolumeCountsLinesAfterAnErrorToo) {
   PropertyOptions only_volume;
   only_volume.only = *PropertySet::FromNames({"log-volume"});
   EXPECT_EQ(CheckProperties(o, done, only_volume).size(), 1u);
-  const models::Outcome five = ClosedWithLogs(
-      {LogLevel::kInfo, LogLevel::kInfo, LogLevel::kInfo, LogLevel::kInfo,
-       LogLevel::kDebug, LogLevel::kInfo});
+  const models::Outcome five =
+      ClosedWithLogs({LogLevel::kInfo, LogLevel::kInfo, LogLevel::kInfo,
+                      LogLevel::kInfo, LogLevel::kDebug, LogLevel::kInfo});
   EXPECT_FALSE(HasViolation(CheckProperties(five, done, {}), "log-volume"))
       << "5 lines at INFO or above is the bound, DEBUG does not count";
 }

@@ -115,8 +115,8 @@ TEST(Corpus, UnknownNamesAreErrorsNamingTheField) {
       property.status().message(),
       "f.json: field 'expect.property': unknown property 'zombies'"))
       << property.status();
-  auto fixed = with("\"tape\"",
-                    "\"fixed_scenario\": \"server=x,app=y,client=z\", \"tape\"");
+  auto fixed = with(
+      "\"tape\"", "\"fixed_scenario\": \"server=x,app=y,client=z\", \"tape\"");
   ASSERT_FALSE(fixed.ok());
   EXPECT_TRUE(absl::StrContains(fixed.status().message(),
                                 "field 'fixed_scenario': unknown server 'x'"))

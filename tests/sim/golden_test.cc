@@ -3,10 +3,10 @@
 // means every recorded tape and corpus file may replay differently; it must
 // be deliberate and explained in the commit.
 #include "gtest/gtest.h"
-#include "sim/testing/canary.h"
 #include "sim/explore.h"
 #include "sim/program.h"
 #include "sim/random_source.h"
+#include "sim/testing/canary.h"
 #include "sim/trace.h"
 
 namespace sim {

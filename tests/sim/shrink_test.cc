@@ -3,9 +3,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "sim/testing/canary.h"
 #include "sim/explore.h"
 #include "sim/program.h"
+#include "sim/testing/canary.h"
 
 namespace sim {
 namespace {
@@ -38,8 +38,7 @@ TEST(Shrink, RespectsTheAttemptBudget) {
 
 TEST(Shrink, ShrunkCanaryTapeStillFailsAndIsNoLonger) {
   sim::testing::CanaryProgram canary;
-  ExploreResult found =
-      Explore(canary, {.seed = 3, .max_runs = 10000});
+  ExploreResult found = Explore(canary, {.seed = 3, .max_runs = 10000});
   ASSERT_TRUE(found.failure.has_value()) << "runs " << found.runs;
   const std::vector<uint8_t>& tape = found.failure->tape;
   auto fails = [&](const std::vector<uint8_t>& t) {

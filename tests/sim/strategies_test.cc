@@ -4,13 +4,13 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "sim/testing/canary.h"
 #include "sim/dfs_source.h"
 #include "sim/explore.h"
-#include "sim/strategy.h"
 #include "sim/program.h"
 #include "sim/random_source.h"
+#include "sim/strategy.h"
 #include "sim/tape_source.h"
+#include "sim/testing/canary.h"
 
 namespace sim {
 namespace {
@@ -42,10 +42,9 @@ TEST(Canary, PctFindsItForManyExplorationSeeds) {
   int found = 0;
   int64_t worst = 0;
   for (uint64_t seed = 0; seed < 20; ++seed) {
-    ExploreResult r =
-        Explore(canary, {.strategy = *ParseStrategy("pct"),
-                         .seed = seed,
-                         .max_runs = kPctRunBound});
+    ExploreResult r = Explore(canary, {.strategy = *ParseStrategy("pct"),
+                                       .seed = seed,
+                                       .max_runs = kPctRunBound});
     if (r.failure) ++found;
     worst = std::max(worst, r.runs);
   }
@@ -61,8 +60,7 @@ TEST(Canary, DfsFindsTheBug) {
 
 TEST(Canary, FailingTapeReplaysTheSameVerdictAndHash) {
   sim::testing::CanaryProgram canary;
-  ExploreResult r =
-      Explore(canary, {.seed = 9, .max_runs = 10000});
+  ExploreResult r = Explore(canary, {.seed = 9, .max_runs = 10000});
   ASSERT_TRUE(r.failure.has_value());
   const RunReport& original = *r.failure;
   const std::string token = ReplayToken{canary.Name(), original.tape}.Encode();
@@ -170,8 +168,8 @@ TEST(Strategy, DfsStopsAtItsRunLimitAndReportsExhaustion) {
   }
   EXPECT_EQ(runs, 3);
   EXPECT_FALSE(limited->exhausted());
-  ExploreResult all = Explore(canary, {.strategy = *ParseStrategy("dfs:pb=0"),
-                                       .max_runs = 100000});
+  ExploreResult all = Explore(
+      canary, {.strategy = *ParseStrategy("dfs:pb=0"), .max_runs = 100000});
   EXPECT_TRUE(all.exhausted);
   EXPECT_FALSE(all.failure.has_value()) << "no preemption, no torn read";
 }

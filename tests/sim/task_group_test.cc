@@ -120,8 +120,7 @@ Task<void> FailsWhenCancelled() {
   }
 }
 
-Task<void> LeavesWithoutJoining(Executor* ex, std::string* log,
-                                int* cleanups) {
+Task<void> LeavesWithoutJoining(Executor* ex, std::string* log, int* cleanups) {
   TaskGroup group(*ex);
   group.Spawn(CleanupOnCancel(log, cleanups), "cleans-up");
   group.Spawn(Worker(log, 'w', Millis(1)), "worker");
@@ -136,8 +135,7 @@ TEST(TaskGroup, DestroyedUnjoinedCancelsAndDetachesItsChildren) {
   std::vector<uint8_t> empty;
   TapeSource zeros(empty);
   Executor ex(zeros);
-  auto parent =
-      ex.Spawn(LeavesWithoutJoining(&ex, &log, &cleanups), "parent");
+  auto parent = ex.Spawn(LeavesWithoutJoining(&ex, &log, &cleanups), "parent");
   RunResult r = ex.Run();
   EXPECT_EQ(r.verdict, RunVerdict::kCompleted);
   EXPECT_EQ(parent.state()->outcome, TaskState::Outcome::kReturned);

@@ -3,7 +3,6 @@
 // packages by tests/conformance). Each test runs the simplest interleaving
 // unless it says otherwise.
 #include "models/server/presets.h"
-#include "models/server/presets_markdown.h"
 
 #include <fstream>
 #include <set>
@@ -12,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "models/server/presets_markdown.h"
 #include "tests/testing/test_util.h"
 
 namespace models {
