@@ -322,15 +322,42 @@ Preset UvicornCurrentWsproto() {
       .Build();
 }
 
+// hypercorn 0.13.2's WebSocket fields: wsproto 1.2.0 driven by WSStream.
+void Hypercorn0132WebSocket(Builder& b) {
+  const std::string w = "protocol/ws_stream.py@0.13.2";
+  b.Set("library-errors", "leak",
+        "connection.send() without try (" + w +
+            " ≈L275-283); second close leaks LocalProtocolError [P]")
+      .Set("ws-library", "wsproto", "wsproto 1.2.0 via WSStream (" + w + ")")
+      .Set("ws-own-close-queues-disconnect", "no", "not in hypercorn")
+      .Set("ws-code-close-frame", "1006",
+           "code 1000 only if the app closed, else 1006 (" + w +
+               " ≈L238-245) [P: 1006 for 1000]")
+      .Set("ws-code-fin", "nothing-queued",
+           "FIN never reaches the stream [P: blocked x3]")
+      .Set("ws-code-rst", "1006", w + " ≈L238-245 [P: 1006]")
+      .Set("ws-closed-guard", "yes",
+           "`if self.closed: return` (" + w + " ≈L248-250)")
+      .Set("ws-receive-marks-closed", "no",
+           "the ASGI state changes only through the app's messages")
+      .Set("ws-close-twice-raises", "no",
+           "send after own close: UnexpectedMessageError; second close: "
+           "wsproto LocalProtocolError (" +
+               w + " ≈L289-297) [P]")
+      .Set("ws-on-app-exit", "close-1006",
+           "send(None) in CONNECTED sends CloseConnection(1006) (" + w +
+               " ≈L252-261)");
+}
+
 Preset Hypercorn0132() {
   const std::string h = "protocol/http_stream.py@0.13.2";
   const std::string w = "protocol/ws_stream.py@0.13.2";
   const std::string t = "asyncio/tcp_server.py@0.13.2";
-  return Builder("hypercorn-0.13.2",
-                 "hypercorn 0.13.2 (asyncio worker), HTTP/1.1 with h11, "
-                 "WebSocket with wsproto",
-                 true, true)
-      .Set("spec-version", "2.1", h + " ≈L78 [P]")
+  Builder b("hypercorn-0.13.2",
+            "hypercorn 0.13.2 (asyncio worker), HTTP/1.1 with h11, "
+            "WebSocket with wsproto",
+            true, true);
+  b.Set("spec-version", "2.1", h + " ≈L78 [P]")
       .Set("ws-spec-version", "2.3", w + " ≈L210 [P]")
       .Set("transport", "streams",
            "asyncio streams: drain() raises, protocol_send turns "
@@ -339,9 +366,6 @@ Preset Hypercorn0132() {
       .Set("send-after-close", "noop",
            "`if self.closed: return  # Allow app to finish after close` (" + h +
                " ≈L113-115) [P]")
-      .Set("library-errors", "leak",
-           "connection.send() without try (" + w +
-               " ≈L275-283); second close leaks LocalProtocolError [P]")
       .Set("close-masks-invalid", "yes",
            "the closed check comes first (" + h + " ≈L113-115)")
       .Set("invalid-report", "hypercorn",
@@ -367,32 +391,14 @@ Preset Hypercorn0132() {
       .Set("loss-after-complete-ignored", "no", "the stream is already closed")
       .Set("log-incomplete-response", "no",
            "send(None) closes the stream silently (" + h + " ≈L117-121)")
-      .Set("ws-library", "wsproto", "wsproto 1.2.0 via WSStream (" + w + ")")
-      .Set("ws-own-close-queues-disconnect", "no", "not in hypercorn")
-      .Set("ws-code-close-frame", "1006",
-           "code 1000 only if the app closed, else 1006 (" + w +
-               " ≈L238-245) [P: 1006 for 1000]")
-      .Set("ws-code-fin", "nothing-queued",
-           "FIN never reaches the stream [P: blocked x3]")
-      .Set("ws-code-rst", "1006", w + " ≈L238-245 [P: 1006]")
-      .Set("ws-closed-guard", "yes",
-           "`if self.closed: return` (" + w + " ≈L248-250)")
-      .Set("ws-receive-marks-closed", "no",
-           "the ASGI state changes only through the app's messages")
-      .Set("ws-close-twice-raises", "no",
-           "send after own close: UnexpectedMessageError; second close: "
-           "wsproto LocalProtocolError (" +
-               w + " ≈L289-297) [P]")
-      .Set("ws-on-app-exit", "close-1006",
-           "send(None) in CONNECTED sends CloseConnection(1006) (" + w +
-               " ≈L252-261)")
       .Set("own-exception", "logged",
            "except Exception: log.exception (asyncio/task_group.py@0.13.2 "
            "≈L13-27)")
       .Set("error-log", "Error in ASGI Framework",
            "asyncio/task_group.py@0.13.2 ≈L13-27")
-      .NoWatchdog("no cancel on disconnect [P: running]")
-      .Build();
+      .NoWatchdog("no cancel on disconnect [P: running]");
+  Hypercorn0132WebSocket(b);
+  return b.Build();
 }
 
 Preset Hypercorn0180() {
@@ -419,14 +425,42 @@ Preset Hypercorn0180() {
       .Build();
 }
 
+// daphne 4.0.0's WebSocket fields: autobahn 22.7.1 and daphne's glue.
+void Daphne400WebSocket(Builder& b) {
+  const std::string s = "server.py@4.0.0";
+  const std::string w = "ws_protocol.py@4.0.0";
+  b.Set("library-errors", "leak",
+        "sendMessage raises Disconnected unless OPEN "
+        "(autobahn/websocket/protocol.py ≈L2259-2275) [P]")
+      .Set("ws-library", "autobahn",
+           "onCloseFrame: dropConnection sets CLOSED at once; onClose runs on "
+           "connectionLost one turn later "
+           "(autobahn protocol.py ≈L704-801, ≈L900) [P probes tight-ws: 5/8 "
+           "runs]")
+      .Set("ws-own-close-queues-disconnect", "no", "onClose queues it")
+      .Set("ws-code-close-frame", "peer",
+           "onClose(wasClean, code) -> code (" + w + " ≈L158-177) [P: 1000]")
+      .Set("ws-code-fin", "peer", "onClose(False, 1006) [P: 1006]")
+      .Set("ws-code-rst", "peer", "onClose(False, 1006) [P: 1006]")
+      .Set("ws-closed-guard", "yes",
+           "server-level disconnected stamp, set in onClose (" + s +
+               " ≈L224-232)")
+      .Set("ws-receive-marks-closed", "no", "receive is a plain queue")
+      .Set("ws-close-twice-raises", "no",
+           "sendCloseFrame ignores CLOSING (autobahn ≈L2004-2006) [P]")
+      .Set("ws-on-app-exit", "nothing",
+           "a returning app leaves the socket open (application_checker only "
+           "reaps)");
+}
+
 Preset Daphne400() {
   const std::string s = "server.py@4.0.0";
   const std::string h = "http_protocol.py@4.0.0";
   const std::string w = "ws_protocol.py@4.0.0";
-  return Builder("daphne-4.0.0",
-                 "daphne 4.0.0 on Twisted 22.4 and autobahn 22.7.1", true, true)
-      .Set("spec-version", "absent",
-           "scope has no spec_version (" + s + " ≈L209) [P]")
+  Builder b("daphne-4.0.0", "daphne 4.0.0 on Twisted 22.4 and autobahn 22.7.1",
+            true, true);
+  b.Set("spec-version", "absent",
+        "scope has no spec_version (" + s + " ≈L209) [P]")
       .Set("ws-spec-version", "absent", s + " ≈L209 [P]")
       .Set(
           "transport", "buffered",
@@ -435,9 +469,6 @@ Preset Daphne400() {
           "send-after-close", "noop",
           "handle_reply returns when the connection is stamped disconnected (" +
               s + " ≈L224-240) [P]")
-      .Set("library-errors", "leak",
-           "sendMessage raises Disconnected unless OPEN "
-           "(autobahn/websocket/protocol.py ≈L2259-2275) [P]")
       .Set("close-masks-invalid", "yes",
            "the disconnected check is first (" + s + " ≈L224-240)")
       .Set("invalid-report", "daphne",
@@ -460,25 +491,6 @@ Preset Daphne400() {
            "connectionLost always stamps (" + s + " ≈L188-194)")
       .Set("log-incomplete-response", "no",
            "returning without a response is not logged")
-      .Set("ws-library", "autobahn",
-           "onCloseFrame: dropConnection sets CLOSED at once; onClose runs on "
-           "connectionLost one turn later "
-           "(autobahn protocol.py ≈L704-801, ≈L900) [P probes tight-ws: 5/8 "
-           "runs]")
-      .Set("ws-own-close-queues-disconnect", "no", "onClose queues it")
-      .Set("ws-code-close-frame", "peer",
-           "onClose(wasClean, code) -> code (" + w + " ≈L158-177) [P: 1000]")
-      .Set("ws-code-fin", "peer", "onClose(False, 1006) [P: 1006]")
-      .Set("ws-code-rst", "peer", "onClose(False, 1006) [P: 1006]")
-      .Set("ws-closed-guard", "yes",
-           "server-level disconnected stamp, set in onClose (" + s +
-               " ≈L224-232)")
-      .Set("ws-receive-marks-closed", "no", "receive is a plain queue")
-      .Set("ws-close-twice-raises", "no",
-           "sendCloseFrame ignores CLOSING (autobahn ≈L2004-2006) [P]")
-      .Set("ws-on-app-exit", "nothing",
-           "a returning app leaves the socket open (application_checker only "
-           "reaps)")
       .Set("own-exception", "logged",
            "\"Exception inside application: %s\" (" + s + " ≈L285-300)")
       .Set("error-log", "Exception inside application",
@@ -490,8 +502,9 @@ Preset Daphne400() {
            "application_checker re-armed with callLater(1) (" + s + " ≈L308)")
       .Set("complete-stamps-kill-clock", "yes",
            "finish() stamps disconnected, so post-response work is killed (" +
-               h + " ≈L216-224), django/daphne#533 [P: 11.1 s]")
-      .Build();
+               h + " ≈L216-224), django/daphne#533 [P: 11.1 s]");
+  Daphne400WebSocket(b);
+  return b.Build();
 }
 
 Preset Granian28Http() {
