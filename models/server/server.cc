@@ -41,35 +41,36 @@ class Server::AppChannel : public Channel {
 Server::Server(sim::Executor& executor, sim::Endpoint& endpoint,
                const ServerPolicy& policy, App& app, Outcome& outcome,
                Protocol protocol)
-    : ex_(executor),
-      ep_(endpoint),
-      p_(policy),
+    : executor_(executor),
+      endpoint_(endpoint),
+      policy_(policy),
       app_(app),
-      out_(outcome),
+      outcome_(outcome),
       protocol_(protocol),
       channel_(std::make_unique<AppChannel>(this)) {
   writable_.Set();
-  ep_.set_flow_listener(this);
+  endpoint_.set_flow_listener(this);
 }
 
-Server::~Server() { ep_.set_flow_listener(nullptr); }
+Server::~Server() { endpoint_.set_flow_listener(nullptr); }
 
 void Server::Start() {
-  out_.scope =
-      Scope{protocol_, protocol_ == Protocol::kHttp ? p_.spec_version
-                                                    : p_.ws_spec_version};
+  outcome_.scope =
+      Scope{protocol_, protocol_ == Protocol::kHttp ? policy_.spec_version
+                                                    : policy_.ws_spec_version};
   if (protocol_ == Protocol::kHttp) {
-    ex_.Spawn(HttpReader(this), "transport");
+    executor_.Spawn(HttpReader(this), "transport");
   } else {
-    ex_.Spawn(WsReader(this), "transport");
+    executor_.Spawn(WsReader(this), "transport");
   }
 }
 
 void Server::Log(LogLevel level, const char* logger, std::string text) {
-  ex_.Record(kEvLog, static_cast<int64_t>(level), 0, [&] {
+  executor_.Record(kEvLog, static_cast<int64_t>(level), 0, [&] {
     return absl::StrCat(LogLevelName(level), " ", logger, ": ", text);
   });
-  out_.logs.push_back(LogLine{ex_.Now(), level, logger, std::move(text)});
+  outcome_.logs.push_back(
+      LogLine{executor_.Now(), level, logger, std::move(text)});
 }
 
 namespace {
@@ -93,19 +94,19 @@ const char* NoticeCauseText(NoticeCause cause) {
 }  // namespace
 
 void Server::NoteServerNoticed(NoticeCause cause) {
-  if (out_.server_noticed != sim::Time::Infinite()) return;
-  out_.server_noticed = ex_.Now();
-  ex_.Record(kEvNotice, static_cast<int64_t>(cause), 0,
-             [cause] { return std::string(NoticeCauseText(cause)); });
+  if (outcome_.server_noticed != sim::Time::Infinite()) return;
+  outcome_.server_noticed = executor_.Now();
+  executor_.Record(kEvNotice, static_cast<int64_t>(cause), 0,
+                   [cause] { return std::string(NoticeCauseText(cause)); });
 }
 
 bool Server::ReaderSawClose(const sim::Segment& segment, bool fin_ignorable) {
   if (segment.kind == sim::Segment::Kind::kData) return false;
   const bool fin = segment.kind == sim::Segment::Kind::kFin;
-  if (fin && fin_ignorable && p_.fin == FinHandling::kIgnored) {
+  if (fin && fin_ignorable && policy_.fin == FinHandling::kIgnored) {
     // h11 yields ConnectionClosed and the read loop just ends: nothing
     // reaches the protocol (hypercorn 0.13.2). The server has not noticed.
-    ex_.Record(
+    executor_.Record(
         kEvNotice, static_cast<int64_t>(NoticeCause::kFinIgnored), 0,
         [] { return std::string(NoticeCauseText(NoticeCause::kFinIgnored)); });
     return true;
@@ -123,7 +124,7 @@ void Server::ConnectionLost(bool clean) {
 }
 
 void Server::Enqueue(const Message& message) {
-  if (p_.delivery == Delivery::kOnce) {
+  if (policy_.delivery == Delivery::kOnce) {
     queue_.Put(message);
   } else {
     body_.push_back(message);
@@ -137,14 +138,14 @@ void Server::FailPendingFutures() {
 }
 
 void Server::OnPauseWriting() {
-  ++out_.write_pauses;
+  ++outcome_.write_pauses;
   writable_.Clear();
-  ex_.Record(kEvFlow, 1, 0, [] { return std::string("pause_writing"); });
+  executor_.Record(kEvFlow, 1, 0, [] { return std::string("pause_writing"); });
 }
 
 void Server::OnResumeWriting() {
   writable_.Set();
-  ex_.Record(kEvFlow, 0, 0, [] { return std::string("resume_writing"); });
+  executor_.Record(kEvFlow, 0, 0, [] { return std::string("resume_writing"); });
 }
 
 void Server::OnPeerConsumed(uint64_t tag) {
@@ -161,7 +162,7 @@ void Server::OnPeerConsumed(uint64_t tag) {
 uint64_t Server::TransportWrite(uint32_t bytes, const wire::Unit& unit) {
   const uint64_t tag = wire::Encode(unit);
   if (transport_lost_ || transport_closing_) {
-    switch (p_.transport) {
+    switch (policy_.transport) {
       case TransportKind::kUvloop:
         throw py::RuntimeError(
             "unable to perform operation on <TCPTransport closed=True "
@@ -178,8 +179,8 @@ uint64_t Server::TransportWrite(uint32_t bytes, const wire::Unit& unit) {
         return 0;
     }
   }
-  const sim::WriteStatus status = ep_.Write(bytes, tag);
-  ex_.Record(
+  const sim::WriteStatus status = endpoint_.Write(bytes, tag);
+  executor_.Record(
       kEvWrite, static_cast<int64_t>(status), static_cast<int64_t>(tag), [&] {
         return absl::StrCat("frame ", static_cast<int>(unit.frame), " seq ",
                             unit.seq, " -> ", sim::WriteStatusName(status));
@@ -190,16 +191,16 @@ uint64_t Server::TransportWrite(uint32_t bytes, const wire::Unit& unit) {
   // leave it to the caller (drain() raises).
   transport_lost_ = true;
   FailPendingFutures();
-  if (p_.transport != TransportKind::kStreams && !lost_soon_pending_) {
+  if (policy_.transport != TransportKind::kStreams && !lost_soon_pending_) {
     lost_soon_pending_ = true;
-    ex_.Spawn(ConnectionLostSoon(this), "call_soon");
+    executor_.Spawn(ConnectionLostSoon(this), "call_soon");
   }
   return 0;
 }
 
 void Server::CloseTransport() {
   transport_closing_ = true;
-  ep_.Close();
+  endpoint_.Close();
 }
 
 sim::Task<void> Server::ConnectionLostSoon(Server* self) {
@@ -210,8 +211,8 @@ sim::Task<void> Server::ConnectionLostSoon(Server* self) {
 }
 
 sim::Task<void> Server::FlowWait() {
-  ex_.Record(kEvFlow, 2, 0,
-             [] { return std::string("send waits on drain()"); });
+  executor_.Record(kEvFlow, 2, 0,
+                   [] { return std::string("send waits on drain()"); });
   co_await writable_.Wait();
 }
 
@@ -219,7 +220,7 @@ SendReturn Server::Delivered(uint64_t tag) {
   const bool ok = tag != 0;
   SendReturn r;
   r.wire_tag = tag;
-  switch (p_.send_after_close) {
+  switch (policy_.send_after_close) {
     case SendAfterClose::kResult:
       r.kind = SendReturnKind::kResult;
       r.delivered = ok;
@@ -240,10 +241,10 @@ SendReturn Server::Delivered(uint64_t tag) {
 }
 
 SendReturn Server::AfterClose(const Message& message) {
-  if (p_.log_dropped_sends && message.type != MessageType::kWsClose) {
+  if (policy_.log_dropped_sends && message.type != MessageType::kWsClose) {
     Log(LogLevel::kInfo, "_granian", "ASGI transport error: SendError");
   }
-  switch (p_.send_after_close) {
+  switch (policy_.send_after_close) {
     case SendAfterClose::kRaise:
       throw py::ClientDisconnected();
     case SendAfterClose::kRaiseRuntime:
@@ -259,23 +260,23 @@ SendReturn Server::AfterClose(const Message& message) {
 }
 
 void Server::StampKillClock() {
-  if (kill_stamp_ == sim::Time::Infinite()) kill_stamp_ = ex_.Now();
+  if (kill_stamp_ == sim::Time::Infinite()) kill_stamp_ = executor_.Now();
 }
 
 void Server::StartApp() {
   if (app_task_.valid()) return;
-  app_task_ = ex_.Spawn(RunApp(this), "app");
-  if (!p_.kill_after.IsZero()) ex_.Spawn(Watchdog(this), "watchdog");
+  app_task_ = executor_.Spawn(RunApp(this), "app");
+  if (!policy_.kill_after.IsZero()) executor_.Spawn(Watchdog(this), "watchdog");
 }
 
 bool Server::IsSilencedOwnException(const std::exception_ptr& error) const {
-  if (p_.own_exception == OwnException::kLogged) return false;
+  if (policy_.own_exception == OwnException::kLogged) return false;
   try {
     std::rethrow_exception(error);
   } catch (const py::ClientDisconnected&) {
     return true;
   } catch (const py::ExceptionGroup& group) {
-    if (p_.own_exception != OwnException::kSilentAnywhere) return false;
+    if (policy_.own_exception != OwnException::kSilentAnywhere) return false;
     for (const std::exception_ptr& e : group.exceptions()) {
       if (!IsSilencedOwnException(e)) return false;
     }
@@ -286,7 +287,7 @@ bool Server::IsSilencedOwnException(const std::exception_ptr& error) const {
 }
 
 sim::Task<void> Server::RunApp(Server* self) {
-  Outcome& out = self->out_;
+  Outcome& out = self->outcome_;
   std::exception_ptr error;
   bool cancelled = false;
   try {
@@ -297,7 +298,7 @@ sim::Task<void> Server::RunApp(Server* self) {
   } catch (...) {
     error = std::current_exception();
   }
-  out.app_end_time = self->ex_.Now();
+  out.app_end_time = self->executor_.Now();
   if (cancelled) {
     out.app_end = AppEnd::kCancelled;
     out.app_error = py::Describe(error);
@@ -305,16 +306,17 @@ sim::Task<void> Server::RunApp(Server* self) {
     out.app_end = AppEnd::kRaised;
     out.app_error = py::Describe(error);
     if (!self->IsSilencedOwnException(error)) {
-      self->Log(LogLevel::kError, self->p_.error_logger.c_str(),
-                absl::StrCat(self->p_.error_log_text, ": ", out.app_error.type,
-                             out.app_error.message.empty() ? "" : "(",
-                             out.app_error.message,
-                             out.app_error.message.empty() ? "" : ")"));
+      self->Log(
+          LogLevel::kError, self->policy_.error_logger.c_str(),
+          absl::StrCat(self->policy_.error_log_text, ": ", out.app_error.type,
+                       out.app_error.message.empty() ? "" : "(",
+                       out.app_error.message,
+                       out.app_error.message.empty() ? "" : ")"));
     }
   } else {
     out.app_end = AppEnd::kReturned;
   }
-  self->ex_.Record(kEvAppEnd, static_cast<int64_t>(out.app_end), 0, [&] {
+  self->executor_.Record(kEvAppEnd, static_cast<int64_t>(out.app_end), 0, [&] {
     return absl::StrCat(AppEndName(out.app_end),
                         out.app_error.type[0] ? " " : "", out.app_error.type);
   });
@@ -329,15 +331,15 @@ sim::Task<void> Server::Watchdog(Server* self) {
   // daphne's application_checker: runs every interval, cancels the app once
   // the disconnect stamp is older than kill_after.
   for (;;) {
-    co_await sim::Sleep(self->p_.kill_check_interval);
+    co_await sim::Sleep(self->policy_.kill_check_interval);
     if (self->app_task_.done()) co_return;
     if (self->kill_stamp_ != sim::Time::Infinite() &&
-        self->ex_.Now() - self->kill_stamp_ > self->p_.kill_after) {
+        self->executor_.Now() - self->kill_stamp_ > self->policy_.kill_after) {
       self->Log(LogLevel::kWarning, "daphne.server",
                 "Application instance <Task pending> for connection took too "
                 "long to shut down and was killed.");
-      self->out_.cancelled_by_watchdog = true;
-      self->ex_.Record(kEvKill);
+      self->outcome_.cancelled_by_watchdog = true;
+      self->executor_.Record(kEvKill);
       self->app_task_.Cancel();
       co_return;
     }

@@ -143,11 +143,11 @@ class Server : public sim::FlowListener {
   static sim::Task<void> WsCloseTimeout(Server* self, sim::Duration after);
   void ArmCloseTimeout(sim::Duration after);
 
-  sim::Executor& ex_;
-  sim::Endpoint& ep_;
-  const ServerPolicy& p_;
+  sim::Executor& executor_;
+  sim::Endpoint& endpoint_;
+  const ServerPolicy& policy_;
   App& app_;
-  Outcome& out_;
+  Outcome& outcome_;
   Protocol protocol_;
   std::unique_ptr<AppChannel> channel_;
 

@@ -17,7 +17,7 @@ Message Disconnect() { return Message::Of(MessageType::kHttpDisconnect); }
 
 sim::Task<void> Server::HttpReader(Server* self) {
   for (;;) {
-    const sim::Segment s = co_await self->ep_.Read();
+    const sim::Segment s = co_await self->endpoint_.Read();
     // A FIN is ignorable only once the request is complete.
     if (self->ReaderSawClose(s, self->request_complete_)) co_return;
     const wire::Unit u = wire::Decode(s.tag);
@@ -37,7 +37,7 @@ sim::Task<void> Server::HttpReader(Server* self) {
 
 void Server::HttpMarkDisconnected() {
   disconnected_ = true;
-  if (p_.delivery == Delivery::kRepeat) {
+  if (policy_.delivery == Delivery::kRepeat) {
     message_event_.Set();
   } else if (!disconnect_queued_) {
     disconnect_queued_ = true;
@@ -50,20 +50,20 @@ void Server::HttpConnectionLost(bool clean) {
   transport_lost_ = true;
   FailPendingFutures();
   NoteServerNoticed(clean ? NoticeCause::kFin : NoticeCause::kRst);
-  if (!(p_.loss_after_complete_ignored && response_complete_)) {
+  if (!(policy_.loss_after_complete_ignored && response_complete_)) {
     HttpMarkDisconnected();
   }
   StampKillClock();
-  if (p_.flow_release == FlowRelease::kReleased) writable_.Set();
+  if (policy_.flow_release == FlowRelease::kReleased) writable_.Set();
 }
 
 sim::Task<Message> Server::HttpReceive() {
-  if (p_.delivery == Delivery::kOnce) {
+  if (policy_.delivery == Delivery::kOnce) {
     co_return co_await queue_.Get();
   }
   // uvicorn: wait for a message unless disconnected or complete; then the
   // disconnect wins over any unread body.
-  const bool complete_counts = p_.complete_is_disconnect;
+  const bool complete_counts = policy_.complete_is_disconnect;
   while (!disconnected_ && !(complete_counts && response_complete_) &&
          body_.empty()) {
     message_event_.Clear();
@@ -81,7 +81,7 @@ void Server::HttpInvalid(const Message& m) {
   const std::string type(MessageTypeName(m.type));
   const bool unknown = m.type != MessageType::kHttpResponseStart &&
                        m.type != MessageType::kHttpResponseBody;
-  switch (p_.invalid_report) {
+  switch (policy_.invalid_report) {
     case InvalidReport::kUvicorn:
       throw py::RuntimeError(absl::StrCat(
           "Expected ASGI message '",
@@ -119,20 +119,20 @@ void Server::HttpInvalid(const Message& m) {
 
 sim::Task<SendReturn> Server::HttpSend(Message m) {
   // 1. Flow control: a paused transport makes send() wait in drain().
-  if (p_.flow_release != FlowRelease::kNoBackpressure && ep_.write_paused() &&
-      !disconnected_) {
+  if (policy_.flow_release != FlowRelease::kNoBackpressure &&
+      endpoint_.write_paused() && !disconnected_) {
     co_await FlowWait();
   }
   // 2. After the final body the www spec ignores everything; a server that
   // follows it does so before looking at the close.
-  if (response_complete_ && p_.after_complete == AfterComplete::kIgnore) {
+  if (response_complete_ && policy_.after_complete == AfterComplete::kIgnore) {
     co_return SendReturn{};
   }
   // 3. A known close returns before any order check (when it masks).
-  if (disconnected_ && p_.close_masks_invalid) co_return AfterClose(m);
+  if (disconnected_ && policy_.close_masks_invalid) co_return AfterClose(m);
   // 4. Order checks against the server's own response state.
   if (response_complete_) {
-    if (p_.invalid_report == InvalidReport::kGranian) {
+    if (policy_.invalid_report == InvalidReport::kGranian) {
       throw py::RuntimeError("ASGI flow error: Response already finished");
     }
     throw py::RuntimeError(
@@ -163,7 +163,8 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
     bytes = m.bytes;
   }
   const uint64_t tag = TransportWrite(bytes, unit);
-  if (tag == 0 && p_.transport == TransportKind::kStreams && !disconnected_) {
+  if (tag == 0 && policy_.transport == TransportKind::kStreams &&
+      !disconnected_) {
     // hypercorn: drain() raised ConnectionError; protocol_send turns it into
     // a Closed event, which closes the stream and queues the disconnect.
     NoteServerNoticed(NoticeCause::kWriteFailed);
@@ -171,19 +172,19 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
   }
   if (m.type == MessageType::kHttpResponseBody && !m.more_body) {
     response_complete_ = true;
-    if (p_.complete_is_disconnect && p_.delivery == Delivery::kOnce) {
+    if (policy_.complete_is_disconnect && policy_.delivery == Delivery::kOnce) {
       // The stream closes with the response (hypercorn's StreamClosed,
       // daphne's finish()): later sends see a closed connection.
       HttpMarkDisconnected();
     }
-    if (p_.complete_stamps_kill_clock) StampKillClock();
+    if (policy_.complete_stamps_kill_clock) StampKillClock();
   }
   co_return Delivered(tag);
 }
 
 void Server::HttpAfterApp() {
-  if (out_.app_end == AppEnd::kReturned && p_.log_incomplete_response &&
-      !disconnected_) {
+  if (outcome_.app_end == AppEnd::kReturned &&
+      policy_.log_incomplete_response && !disconnected_) {
     if (!response_started_) {
       Log(LogLevel::kError, "uvicorn.error",
           "ASGI callable returned without starting response.");

@@ -27,8 +27,8 @@ Message WsDisconnect(int32_t code) {
 void Server::WsSetState(WsState state) {
   if (ws_state_ == state) return;
   ws_state_ = state;
-  ex_.Record(kEvWsState, static_cast<int64_t>(state), 0,
-             [state] { return std::string(WsStateName(state)); });
+  executor_.Record(kEvWsState, static_cast<int64_t>(state), 0,
+                   [state] { return std::string(WsStateName(state)); });
   if (state == WsState::kClosed) {
     ws_closed_event_.Set();
     message_event_.Set();  // a waiting recv() raises now
@@ -38,14 +38,15 @@ void Server::WsSetState(WsState state) {
 
 void Server::ArmCloseTimeout(sim::Duration after) {
   if (ws_close_timeout_.valid()) return;
-  ws_close_timeout_ = ex_.Spawn(WsCloseTimeout(this, after), "close_timeout");
+  ws_close_timeout_ =
+      executor_.Spawn(WsCloseTimeout(this, after), "close_timeout");
 }
 
 void Server::WsQueueDisconnect(int32_t code, WsCode how) {
   if (how == WsCode::kNone || disconnect_queued_) return;
   if (how == WsCode::kNoKey) code = kNoCode;
   if (how == WsCode::k1006) code = ws_app_closed_ ? 1000 : 1006;
-  if (p_.delivery == Delivery::kOnce) {
+  if (policy_.delivery == Delivery::kOnce) {
     disconnect_queued_ = true;
     queue_.Put(WsDisconnect(code));
   }
@@ -53,7 +54,7 @@ void Server::WsQueueDisconnect(int32_t code, WsCode how) {
 
 sim::Task<void> Server::WsReader(Server* self) {
   for (;;) {
-    const sim::Segment s = co_await self->ep_.Read();
+    const sim::Segment s = co_await self->endpoint_.Read();
     if (self->ReaderSawClose(s, /*fin_ignorable=*/true)) co_return;
     const wire::Unit u = wire::Decode(s.tag);
     switch (u.frame) {
@@ -71,7 +72,7 @@ sim::Task<void> Server::WsReader(Server* self) {
       case wire::Frame::kWsClose:
         self->WsPeerCloseFrame(u.code);
         if (self->ws_state_ == WsState::kClosed &&
-            self->p_.ws_library != WsLibrary::kAutobahn) {
+            self->policy_.ws_library != WsLibrary::kAutobahn) {
           co_return;  // the library closed the transport
         }
         break;
@@ -89,7 +90,7 @@ void Server::WsPeerCloseFrame(int32_t code) {
   ws_close_code_ = code == kNoCode ? 1005 : code;
   NoteServerNoticed(NoticeCause::kCloseFrame);
   const bool we_closed_first = ws_state_ == WsState::kLocalClosing;
-  switch (p_.ws_library) {
+  switch (policy_.ws_library) {
     case WsLibrary::kWebsockets:
       // Echo, then wait for TCP to close (websockets' close_connection).
       if (!we_closed_first) WsWriteCloseFrame(code);
@@ -104,7 +105,7 @@ void Server::WsPeerCloseFrame(int32_t code) {
         WsWriteCloseFrame(code);
       }
       WsSetState(WsState::kClosed);
-      WsQueueDisconnect(ws_close_code_, p_.ws_code_on_close_frame);
+      WsQueueDisconnect(ws_close_code_, policy_.ws_code_on_close_frame);
       disconnected_ = true;
       CloseTransport();
       return;
@@ -114,19 +115,19 @@ void Server::WsPeerCloseFrame(int32_t code) {
       if (!we_closed_first) WsWriteCloseFrame(1000);
       WsSetState(WsState::kClosed);
       transport_closing_ = true;
-      ex_.Spawn(WsOnCloseSoon(this, ws_close_code_), "connectionLost");
+      executor_.Spawn(WsOnCloseSoon(this, ws_close_code_), "connectionLost");
       return;
     case WsLibrary::kSansio:
       if (!we_closed_first) WsWriteCloseFrame(code);
       WsSetState(WsState::kClosing);
-      WsQueueDisconnect(ws_close_code_, p_.ws_code_on_close_frame);
+      WsQueueDisconnect(ws_close_code_, policy_.ws_code_on_close_frame);
       CloseTransport();
       return;
     case WsLibrary::kIdeal:
       if (!we_closed_first) WsWriteCloseFrame(code);
       WsSetState(WsState::kClosed);
       disconnected_ = true;
-      WsQueueDisconnect(ws_close_code_, p_.ws_code_on_close_frame);
+      WsQueueDisconnect(ws_close_code_, policy_.ws_code_on_close_frame);
       CloseTransport();
       return;
   }
@@ -137,19 +138,19 @@ sim::Task<void> Server::WsOnCloseSoon(Server* self, int32_t code) {
   if (self->ws_on_close_done_) co_return;
   self->ws_on_close_done_ = true;
   self->transport_lost_ = true;
-  self->ep_.Close();
+  self->endpoint_.Close();
   // daphne's onClose: stamp the connection disconnected, queue the
   // disconnect with the peer's code.
   self->disconnected_ = true;
   self->StampKillClock();
-  self->WsQueueDisconnect(code, self->p_.ws_code_on_close_frame);
+  self->WsQueueDisconnect(code, self->policy_.ws_code_on_close_frame);
 }
 
 sim::Task<void> Server::WsCloseTimeout(Server* self, sim::Duration after) {
   co_await sim::Sleep(after);
   if (self->ws_state_ == WsState::kClosed) co_return;
   self->transport_closing_ = true;
-  self->ep_.Abort();
+  self->endpoint_.Abort();
   self->WsConnectionLost(/*clean=*/false);
 }
 
@@ -158,10 +159,10 @@ void Server::WsConnectionLost(bool clean) {
   transport_lost_ = true;
   FailPendingFutures();
   NoteServerNoticed(clean ? NoticeCause::kFin : NoticeCause::kRst);
-  if (p_.flow_release == FlowRelease::kReleased) writable_.Set();
+  if (policy_.flow_release == FlowRelease::kReleased) writable_.Set();
   if (!first && ws_state_ == WsState::kClosed) return;
-  const WsCode how = clean ? p_.ws_code_on_fin : p_.ws_code_on_rst;
-  switch (p_.ws_library) {
+  const WsCode how = clean ? policy_.ws_code_on_fin : policy_.ws_code_on_rst;
+  switch (policy_.ws_library) {
     case WsLibrary::kWebsockets:
       WsSetState(WsState::kClosed);  // 1006 unless a close handshake ran
       break;
@@ -169,7 +170,7 @@ void Server::WsConnectionLost(bool clean) {
     case WsLibrary::kSansio:
       // The library state stays as it was (OPEN): only the glue reacts.
       if (ws_state_ != WsState::kClosed) WsQueueDisconnect(1006, how);
-      if (p_.ws_closed_guard && how != WsCode::kNone) disconnected_ = true;
+      if (policy_.ws_closed_guard && how != WsCode::kNone) disconnected_ = true;
       break;
     case WsLibrary::kAutobahn:
       WsSetState(WsState::kClosed);
@@ -178,7 +179,7 @@ void Server::WsConnectionLost(bool clean) {
         disconnected_ = true;
         StampKillClock();
         WsQueueDisconnect(WsPeerCode(), ws_close_code_ != kNoCode
-                                            ? p_.ws_code_on_close_frame
+                                            ? policy_.ws_code_on_close_frame
                                             : how);
       }
       break;
@@ -192,10 +193,10 @@ void Server::WsConnectionLost(bool clean) {
 }
 
 sim::Task<Message> Server::WsReceive() {
-  if (p_.delivery == Delivery::kOnce) co_return co_await queue_.Get();
+  if (policy_.delivery == Delivery::kOnce) co_return co_await queue_.Get();
   // websockets' recv(): queued messages first; raises once CLOSED, which
   // uvicorn turns into a disconnect and its closed_event.
-  if (p_.ws_receive_marks_closed && ws_app_closed_) {
+  if (policy_.ws_receive_marks_closed && ws_app_closed_) {
     co_return WsDisconnect(WsPeerCode());
   }
   while (body_.empty() && ws_state_ != WsState::kClosed) {
@@ -207,12 +208,12 @@ sim::Task<Message> Server::WsReceive() {
     body_.pop_front();
     co_return m;
   }
-  if (p_.ws_receive_marks_closed) ws_app_closed_ = true;
+  if (policy_.ws_receive_marks_closed) ws_app_closed_ = true;
   co_return WsDisconnect(WsPeerCode());
 }
 
 void Server::WsThrowLibraryError(const Message& m) {
-  switch (p_.ws_library) {
+  switch (policy_.ws_library) {
     case WsLibrary::kWebsockets: {
       const bool received_ok = ws_close_code_ == 1000 || ws_close_code_ == 1001;
       if (received_ok) {
@@ -246,7 +247,7 @@ void Server::WsThrowLibraryError(const Message& m) {
 }
 
 sim::Task<SendReturn> Server::WsLibraryRefused(const Message& m) {
-  switch (p_.library_errors) {
+  switch (policy_.library_errors) {
     case LibraryErrors::kLeak:
       WsThrowLibraryError(m);
     case LibraryErrors::kSwallow:
@@ -259,23 +260,24 @@ sim::Task<SendReturn> Server::WsLibraryRefused(const Message& m) {
 
 sim::Task<SendReturn> Server::WsSend(Message m) {
   // 1. Flow control (wsproto waits on `writable` for every message).
-  if (p_.flow_release != FlowRelease::kNoBackpressure && ep_.write_paused() &&
-      (p_.flow_release == FlowRelease::kNotReleased || !disconnected_)) {
+  if (policy_.flow_release != FlowRelease::kNoBackpressure &&
+      endpoint_.write_paused() &&
+      (policy_.flow_release == FlowRelease::kNotReleased || !disconnected_)) {
     co_await FlowWait();
   }
   const absl::string_view type = MessageTypeName(m.type);
   // 2. The app closed (or the server decided it did): uvicorn raises.
-  if (ws_app_closed_ && p_.ws_close_twice_raises) {
+  if (ws_app_closed_ && policy_.ws_close_twice_raises) {
     throw py::RuntimeError(absl::StrCat("Unexpected ASGI message '", type,
                                         "', after sending 'websocket.close'."));
   }
   // 3. The server's own closed flag (hypercorn's closed, daphne's stamp).
-  if (p_.ws_closed_guard && disconnected_) co_return AfterClose(m);
+  if (policy_.ws_closed_guard && disconnected_) co_return AfterClose(m);
   if (m.type == MessageType::kWsClose) co_return co_await WsSendClose(m);
   if (ws_state_ == WsState::kConnecting) {
     if (m.type == MessageType::kWsAccept) {
       WsSetState(WsState::kOpen);
-      if (p_.ws_library == WsLibrary::kWebsockets && transport_lost_) {
+      if (policy_.ws_library == WsLibrary::kWebsockets && transport_lost_) {
         // websockets writes the handshake itself and handles a lost
         // connection there; the app's accept just returns.
         co_return SendReturn{};
@@ -283,7 +285,7 @@ sim::Task<SendReturn> Server::WsSend(Message m) {
       const wire::Unit unit{wire::Frame::kWsAccept, 101, 0, false};
       co_return Delivered(TransportWrite(kHandshakeBytes, unit));
     }
-    if (p_.invalid_report == InvalidReport::kDaphne) {
+    if (policy_.invalid_report == InvalidReport::kDaphne) {
       throw py::ValueError(
           "Socket has not been accepted, so cannot send over it");
     }
@@ -293,7 +295,7 @@ sim::Task<SendReturn> Server::WsSend(Message m) {
                      type, "'."));
   }
   if (m.type != MessageType::kWsSend) {
-    if (p_.invalid_report == InvalidReport::kHypercorn) {
+    if (policy_.invalid_report == InvalidReport::kHypercorn) {
       throw py::UnexpectedMessageError(
           absl::StrCat("Unexpected message type, ", type,
                        " given the state ASGIWebsocketState.CONNECTED"));
@@ -303,7 +305,7 @@ sim::Task<SendReturn> Server::WsSend(Message m) {
                      "'websocket.close', but got '",
                      type, "'."));
   }
-  if (ws_app_closed_ && p_.invalid_report == InvalidReport::kHypercorn) {
+  if (ws_app_closed_ && policy_.invalid_report == InvalidReport::kHypercorn) {
     throw py::UnexpectedMessageError(
         "Unexpected message type, websocket.send given the state "
         "ASGIWebsocketState.CLOSED");
@@ -312,17 +314,17 @@ sim::Task<SendReturn> Server::WsSend(Message m) {
 }
 
 sim::Task<SendReturn> Server::WsSendData(Message m) {
-  if (p_.ws_library == WsLibrary::kWebsockets &&
+  if (policy_.ws_library == WsLibrary::kWebsockets &&
       ws_state_ == WsState::kClosing) {
     // ensure_open(): wait for the closing handshake and TCP close, then raise.
     co_await ws_closed_event_.Wait();
   }
   const bool open = ws_state_ == WsState::kOpen;
   if (!open) co_return co_await WsLibraryRefused(m);
-  if (p_.ws_library == WsLibrary::kIdeal && transport_lost_) {
+  if (policy_.ws_library == WsLibrary::kIdeal && transport_lost_) {
     co_return AfterClose(m);
   }
-  if (p_.ws_library == WsLibrary::kWsproto &&
+  if (policy_.ws_library == WsLibrary::kWsproto &&
       (transport_lost_ || transport_closing_)) {
     co_return Delivered(0);  // `if not transport.is_closing()`: dropped
   }
@@ -339,7 +341,7 @@ sim::Task<SendReturn> Server::WsSendClose(Message m) {
     co_return SendReturn{};
   }
   const bool second = ws_app_closed_;
-  switch (p_.ws_library) {
+  switch (policy_.ws_library) {
     case WsLibrary::kWebsockets:
       // close(): send the frame, wait for the handshake and TCP close.
       if (ws_state_ == WsState::kOpen) {
@@ -351,7 +353,7 @@ sim::Task<SendReturn> Server::WsSendClose(Message m) {
       ws_app_closed_ = true;
       co_return SendReturn{};
     case WsLibrary::kWsproto:
-      if (!second && p_.ws_own_close_queues_disconnect) {
+      if (!second && policy_.ws_own_close_queues_disconnect) {
         // uvicorn wsproto queues a disconnect carrying the app's own code.
         WsQueueDisconnect(code, WsCode::kPeer);
       }
@@ -397,17 +399,17 @@ void Server::WsAfterApp() {
     return;
   }
   if (ws_state_ != WsState::kOpen || transport_lost_) return;
-  if (out_.app_end == AppEnd::kRaised) {
+  if (outcome_.app_end == AppEnd::kRaised) {
     CloseTransport();
     return;
   }
-  switch (p_.ws_on_app_exit) {
+  switch (policy_.ws_on_app_exit) {
     case WsOnAppExit::kNothing:
       return;
     case WsOnAppExit::kClose1000:
     case WsOnAppExit::kClose1006: {
       const int32_t code =
-          p_.ws_on_app_exit == WsOnAppExit::kClose1000 ? 1000 : 1006;
+          policy_.ws_on_app_exit == WsOnAppExit::kClose1000 ? 1000 : 1006;
       WsWriteCloseFrame(code);
       WsSetState(WsState::kLocalClosing);
       return;
