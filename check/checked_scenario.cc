@@ -7,16 +7,21 @@
 namespace check {
 
 absl::StatusOr<std::unique_ptr<CheckedScenario>> CheckedScenario::Create(
-    const models::ScenarioSpec& spec, const PropertyOptions& properties) {
+    const models::ScenarioSpec& spec, const PropertyOptions& properties,
+    std::string program) {
   absl::StatusOr<std::unique_ptr<models::Scenario>> scenario =
       models::Scenario::Create(spec);
   if (!scenario.ok()) return scenario.status();
-  return std::make_unique<CheckedScenario>(*std::move(scenario), properties);
+  return std::make_unique<CheckedScenario>(*std::move(scenario), properties,
+                                           std::move(program));
 }
 
 CheckedScenario::CheckedScenario(std::unique_ptr<models::Scenario> scenario,
-                                 const PropertyOptions& properties)
-    : scenario_(std::move(scenario)), properties_(properties) {
+                                 const PropertyOptions& properties,
+                                 std::string program)
+    : scenario_(std::move(scenario)),
+      properties_(properties),
+      program_(program.empty() ? scenario_->Name() : std::move(program)) {
   const PropertyInfo* twin = FindProperty("middleware-transparency");
   transparency_ = !scenario_->spec().middleware.empty() &&
                   properties_.only.Has(PropertyIndex(*twin));
@@ -26,6 +31,8 @@ std::string CheckedScenario::Check(sim::Executor& executor,
                                    const sim::RunResult& result) {
   scenario_->Check(executor, result);
   violations_ = CheckProperties(scenario_->outcome(), result, properties_);
+  CheckExpectations(properties_.expectations, scenario_->outcome(), result,
+                    violations_);
   if (violations_.empty() && transparency_) {
     if (!twin_verdict_) twin_verdict_ = CompareTwins(scenario_->spec());
     if (*twin_verdict_) violations_.push_back(**twin_verdict_);

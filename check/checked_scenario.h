@@ -30,13 +30,15 @@ namespace check {
 
 class CheckedScenario : public sim::Program {
  public:
-  // Builds the scenario; the error is Scenario::Create's.
+  // Builds the scenario; the error is Scenario::Create's. `program` names
+  // it in replay tokens ("" = the spec's canonical form).
   static absl::StatusOr<std::unique_ptr<CheckedScenario>> Create(
-      const models::ScenarioSpec& spec, const PropertyOptions& properties);
+      const models::ScenarioSpec& spec, const PropertyOptions& properties,
+      std::string program = "");
   CheckedScenario(std::unique_ptr<models::Scenario> scenario,
-                  const PropertyOptions& properties);
+                  const PropertyOptions& properties, std::string program = "");
 
-  std::string Name() const override { return scenario_->Name(); }
+  std::string Name() const override { return program_; }
   void Start(sim::Executor& executor) override { scenario_->Start(executor); }
   std::string Check(sim::Executor& executor,
                     const sim::RunResult& result) override;
@@ -54,6 +56,7 @@ class CheckedScenario : public sim::Program {
  private:
   std::unique_ptr<models::Scenario> scenario_;
   PropertyOptions properties_;
+  std::string program_;
   bool transparency_ = false;  // checked: has middleware, property enabled
   std::optional<std::optional<Violation>> twin_verdict_;  // once computed
   std::vector<Violation> violations_;

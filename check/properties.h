@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "check/expectations.h"
 #include "check/violation.h"
 #include "models/asgi/outcome.h"
 #include "models/asgi/spec_machine.h"
@@ -59,6 +60,9 @@ struct PropertyOptions {
   int log_lines_bound = 5;
   // Properties to check.
   PropertySet only = PropertySet::All();
+  // The scenario's own expectations (a scenario file's `expect`), checked
+  // after the properties and reported under their own names.
+  std::vector<Expectation> expectations;
 };
 
 // What a check reads: the finished run and the spec's verdict on each send.

@@ -52,10 +52,9 @@ std::string FoundBy(const harness::Finding& f, const CommonOptions& o) {
 class CliObserver : public harness::CampaignObserver {
  public:
   CliObserver(const CommonOptions& o,
-              const std::map<std::string, models::ScenarioSpec>& specs,
-              bool quiet)
+              const std::map<std::string, harness::Target>& targets, bool quiet)
       : o_(o),
-        specs_(specs),
+        targets_(targets),
         quiet_(quiet),
         start_(std::chrono::steady_clock::now()) {
     tty_ = o.progress && isatty(STDERR_FILENO);
@@ -113,7 +112,7 @@ class CliObserver : public harness::CampaignObserver {
     if (o_.out_dir.empty()) return;
     absl::StatusOr<std::string> path = harness::WriteCorpusFile(
         o_.out_dir,
-        harness::CorpusEntryFor(f, specs_.at(f.scenario), FoundBy(f, o_)));
+        harness::CorpusEntryFor(f, targets_.at(f.scenario), FoundBy(f, o_)));
     if (!path.ok()) {
       std::fprintf(stderr, "hangup: %s\n",
                    std::string(path.status().message()).c_str());
@@ -122,7 +121,7 @@ class CliObserver : public harness::CampaignObserver {
 
  private:
   const CommonOptions& o_;
-  const std::map<std::string, models::ScenarioSpec>& specs_;
+  const std::map<std::string, harness::Target>& targets_;
   bool quiet_;
   bool tty_ = false;
   bool printed_ = false;
@@ -136,32 +135,29 @@ struct Exploration {
 };
 
 absl::StatusOr<harness::CampaignOptions> CampaignOptionsFromFlags(
-    const CommonOptions& o, const std::vector<models::ScenarioSpec>& scenarios,
+    const CommonOptions& o, std::vector<harness::Target> targets,
     int64_t runs) {
   absl::StatusOr<sim::StrategyConfig> strategy = StrategyFromFlags(o);
   if (!strategy.ok()) return strategy.status();
-  absl::StatusOr<check::PropertyOptions> props = PropertyOptionsFromFlags(o);
-  if (!props.ok()) return props.status();
   harness::CampaignOptions opts;
-  opts.scenarios = scenarios;
+  opts.targets = std::move(targets);
   opts.strategy = *strategy;
   opts.seed = o.seed;
   opts.runs_per_scenario = runs;
   opts.jobs = Jobs(o);
-  opts.properties = *std::move(props);
   opts.shrink = o.shrink;
   return opts;
 }
 
-absl::StatusOr<Exploration> RunExploration(
-    const CommonOptions& o, const std::vector<models::ScenarioSpec>& scenarios,
-    int64_t runs, bool quiet) {
+absl::StatusOr<Exploration> RunExploration(const CommonOptions& o,
+                                           std::vector<harness::Target> targets,
+                                           int64_t runs, bool quiet) {
   absl::StatusOr<harness::CampaignOptions> opts =
-      CampaignOptionsFromFlags(o, scenarios, runs);
+      CampaignOptionsFromFlags(o, std::move(targets), runs);
   if (!opts.ok()) return opts.status();
-  std::map<std::string, models::ScenarioSpec> specs;
-  for (const models::ScenarioSpec& s : scenarios) specs[s.ToString()] = s;
-  CliObserver observer(o, specs, quiet);
+  std::map<std::string, harness::Target> by_program;
+  for (const harness::Target& t : opts->targets) by_program[t.Program()] = t;
+  CliObserver observer(o, by_program, quiet);
   g_interrupted.store(false);
   signal(SIGINT, OnSigint);
   Exploration out;
@@ -179,12 +175,15 @@ absl::StatusOr<Exploration> RunExploration(
 }  // namespace
 
 int Explore(const CommonOptions& o) {
-  absl::StatusOr<std::vector<models::ScenarioSpec>> scenarios =
-      ScenariosFromFlags(o);
-  if (!scenarios.ok()) return BadInput("explore", scenarios.status());
+  absl::StatusOr<check::PropertyOptions> props = PropertyOptionsFromFlags(o);
+  if (!props.ok()) return BadInput("explore", props.status());
+  absl::StatusOr<std::vector<harness::Target>> targets =
+      TargetsFromFlags(o, *props);
+  if (!targets.ok()) return BadInput("explore", targets.status());
   int64_t runs = o.runs;
   if (runs <= 0) runs = o.time_seconds > 0 ? (int64_t{1} << 40) : 10000;
-  absl::StatusOr<Exploration> x = RunExploration(o, *scenarios, runs, o.json);
+  absl::StatusOr<Exploration> x =
+      RunExploration(o, *std::move(targets), runs, o.json);
   if (!x.ok()) return BadInput("explore", x.status());
   PrintCampaign(x->result, x->seconds, {.json = o.json});
   return x->result.findings.empty() ? 0 : 1;
@@ -203,8 +202,10 @@ int DefaultJob(const CommonOptions& given) {
                "%llu, %d jobs)\n",
                matrix.size(), static_cast<long long>(runs), o.strategy.c_str(),
                static_cast<unsigned long long>(o.seed), o.jobs);
+  absl::StatusOr<check::PropertyOptions> props = PropertyOptionsFromFlags(o);
+  if (!props.ok()) return BadInput("", props.status());
   absl::StatusOr<Exploration> x =
-      RunExploration(o, matrix, runs, /*quiet=*/true);
+      RunExploration(o, harness::Targets(matrix, *props), runs, /*quiet=*/true);
   if (!x.ok()) return BadInput("", x.status());
   if (o.json) {
     PrintCampaign(x->result, x->seconds, {.json = true});

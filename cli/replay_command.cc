@@ -11,6 +11,7 @@
 #include "cli/scenario_flags.h"
 #include "harness/corpus.h"
 #include "harness/findings.h"
+#include "harness/scenario_file.h"
 #include "nlohmann/json.hpp"
 #include "sim/program.h"
 #include "sim/trace.h"
@@ -22,16 +23,26 @@ namespace {
 absl::StatusOr<harness::CorpusEntry> EntryFromToken(const std::string& arg) {
   absl::StatusOr<sim::ReplayToken> token = sim::ReplayToken::Parse(arg);
   if (!token.ok()) return token.status();
+  harness::CorpusEntry e;
+  e.name = "token";
+  e.tape = token->tape;
+  if (harness::IsFileProgram(token->program)) {
+    absl::StatusOr<harness::ScenarioFile> f =
+        harness::ReadFileProgram(token->program);
+    if (!f.ok()) return f.status();
+    e.scenario = f->spec;
+    e.scenario_file = f->text;
+    e.properties = f->properties;
+    e.program = token->program;
+    return e;
+  }
   absl::StatusOr<models::ScenarioSpec> spec =
       models::ScenarioSpec::Parse(token->program);
   if (!spec.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("replay token program: ", spec.status().message()));
   }
-  harness::CorpusEntry e;
-  e.name = "token";
   e.scenario = *spec;
-  e.tape = token->tape;
   return e;
 }
 
@@ -59,8 +70,9 @@ absl::StatusOr<Target> LoadTarget(const CommonOptions& o) {
   absl::StatusOr<check::PropertyOptions> props = PropertyOptionsFromFlags(o);
   if (!props.ok()) return props.status();
   t.properties = *std::move(props);
-  auto scenario =
-      check::CheckedScenario::Create(t.entry.scenario, t.properties);
+  const harness::Target target = harness::CorpusTarget(t.entry, t.properties);
+  auto scenario = check::CheckedScenario::Create(target.spec, target.properties,
+                                                 target.program);
   if (!scenario.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(o.args[0], ": ", scenario.status().message()));
@@ -174,8 +186,8 @@ int Shrink(const CommonOptions& o) {
                 harness::ReproduceLine(s.Name(), e.tape).c_str());
     std::fflush(stdout);
   }
-  const harness::ShrunkFinding shrunk =
-      harness::ShrinkFinding(e.scenario, e.tape, target, t->properties, {});
+  const harness::ShrunkFinding shrunk = harness::ShrinkFinding(
+      harness::CorpusTarget(e, t->properties), e.tape, target, {});
   harness::Finding f;
   f.violation = shrunk.violation;
   f.scenario = s.Name();

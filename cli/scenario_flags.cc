@@ -3,7 +3,9 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "harness/campaign.h"
 #include "harness/matrix.h"
+#include "harness/scenario_file.h"
 #include "models/asgi/outcome.h"
 
 namespace cli {
@@ -30,8 +32,42 @@ absl::StatusOr<models::ScenarioSpec> SpecFromFlags(const CommonOptions& o) {
   return spec;
 }
 
+absl::StatusOr<harness::Target> TargetFromFile(const std::string& path) {
+  absl::StatusOr<harness::ScenarioFile> f = harness::ReadScenarioFile(path);
+  if (!f.ok()) return f.status();
+  return harness::Target{f->spec, f->properties, f->Program()};
+}
+
+absl::StatusOr<std::vector<harness::Target>> TargetsFromFlags(
+    const CommonOptions& o, const check::PropertyOptions& properties) {
+  std::vector<harness::Target> out;
+  for (const std::string& arg : o.args) {
+    if (!harness::LooksLikeScenarioFile(arg)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "'", arg, "': expected scenario files (*.yaml or *.yml)"));
+    }
+    absl::StatusOr<harness::Target> t = TargetFromFile(arg);
+    if (!t.ok()) return t.status();
+    out.push_back(*std::move(t));
+  }
+  if (!out.empty()) return out;
+  absl::StatusOr<std::vector<models::ScenarioSpec>> specs =
+      ScenariosFromFlags(o);
+  if (!specs.ok()) return specs.status();
+  return harness::Targets(*specs, properties);
+}
+
 absl::StatusOr<std::unique_ptr<check::CheckedScenario>> BuildScenario(
     const CommonOptions& o, const check::PropertyOptions& properties) {
+  if (!o.args.empty()) {
+    if (o.args.size() != 1 || !harness::LooksLikeScenarioFile(o.args[0])) {
+      return absl::InvalidArgumentError(
+          "run takes one scenario file (*.yaml or *.yml) or scenario flags");
+    }
+    absl::StatusOr<harness::Target> t = TargetFromFile(o.args[0]);
+    if (!t.ok()) return t.status();
+    return check::CheckedScenario::Create(t->spec, t->properties, t->program);
+  }
   absl::StatusOr<models::ScenarioSpec> spec = SpecFromFlags(o);
   if (!spec.ok()) return spec.status();
   return check::CheckedScenario::Create(*spec, properties);

@@ -9,6 +9,7 @@
 #include "check/checked_scenario.h"
 #include "check/properties.h"
 #include "cli/commands.h"
+#include "harness/findings.h"
 #include "models/scenario.h"
 #include "sim/strategy.h"
 
@@ -16,8 +17,17 @@ namespace cli {
 
 // From --scenario, or --server/--middleware/--app/--client, plus overrides.
 absl::StatusOr<models::ScenarioSpec> SpecFromFlags(const CommonOptions& o);
+// The scenario of `run`: a scenario file given as the argument (with its
+// own bounds and expectations), or the flags' scenario checked with
+// `properties`.
 absl::StatusOr<std::unique_ptr<check::CheckedScenario>> BuildScenario(
     const CommonOptions& o, const check::PropertyOptions& properties);
+// The targets of `explore`: the scenario files given as arguments, else
+// ScenariosFromFlags checked with `properties`.
+absl::StatusOr<std::vector<harness::Target>> TargetsFromFlags(
+    const CommonOptions& o, const check::PropertyOptions& properties);
+// A target read from a scenario file (its program names the file).
+absl::StatusOr<harness::Target> TargetFromFile(const std::string& path);
 // --app and --client given (or --scenario): that one scenario. Otherwise
 // the default matrix (harness/matrix.h), narrowed by --server, --app and
 // --client when given. Every scenario returned builds.

@@ -117,8 +117,9 @@ class Shared {
 };
 
 void RunUnit(const CampaignOptions& o, const Unit& u, Shared& shared) {
-  auto scenario =
-      check::CheckedScenario::Create(o.scenarios[u.scenario], o.properties);
+  auto scenario = check::CheckedScenario::Create(
+      o.targets[u.scenario].spec, o.targets[u.scenario].properties,
+      o.targets[u.scenario].program);
   SIM_CHECK(scenario.ok()) << scenario.status().message();
   check::CheckedScenario& s = **scenario;
   const std::string name = s.Name();
@@ -162,7 +163,7 @@ void RunAll(const CampaignOptions& o, int jobs, Shared& shared) {
   // Units are enumerated, not stored (a time-bounded exploration asks for
   // 2^40 runs): unit u is chunk u / S of scenario u % S, so scenarios take
   // turns and a stopped exploration has covered them all evenly.
-  const uint64_t scenarios = o.scenarios.size();
+  const uint64_t scenarios = o.targets.size();
   // An enumerating strategy (DFS) runs its executions in order: one unit.
   const bool dfs = o.strategy.info->enumerates;
   const uint64_t chunks =
@@ -189,18 +190,15 @@ void RunAll(const CampaignOptions& o, int jobs, Shared& shared) {
 // Shrinks every finding, until they are done or an abort request.
 void ShrinkAll(const CampaignOptions& o, int jobs, Shared& shared,
                std::vector<Finding>& findings) {
-  std::map<std::string, const models::ScenarioSpec*> specs;
-  for (const models::ScenarioSpec& spec : o.scenarios) {
-    specs[spec.ToString()] = &spec;
-  }
+  std::map<std::string, const Target*> targets;
+  for (const Target& t : o.targets) targets[t.Program()] = &t;
   std::atomic<size_t> next{0};
   OnThreads(jobs, [&]() {
     for (size_t i = next++; i < findings.size(); i = next++) {
       if (shared.ShouldAbortNow()) return;
       Finding& f = findings[i];
-      ShrunkFinding s =
-          ShrinkFinding(*specs.at(f.scenario), f.original_tape, f.violation,
-                        o.properties, o.shrink_options);
+      ShrunkFinding s = ShrinkFinding(*targets.at(f.scenario), f.original_tape,
+                                      f.violation, o.shrink_options);
       f.tape = std::move(s.tape);
       f.trace_hash = s.trace_hash;
       f.violation = std::move(s.violation);  // as the shrunk run words it
@@ -211,6 +209,15 @@ void ShrinkAll(const CampaignOptions& o, int jobs, Shared& shared,
 }
 
 }  // namespace
+
+std::vector<Target> Targets(const std::vector<models::ScenarioSpec>& specs,
+                            const check::PropertyOptions& properties) {
+  std::vector<Target> out;
+  out.reserve(specs.size());
+  for (const models::ScenarioSpec& s : specs)
+    out.push_back({s, properties, ""});
+  return out;
+}
 
 CampaignResult RunCampaign(const CampaignOptions& o,
                            CampaignObserver* observer) {

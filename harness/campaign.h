@@ -12,7 +12,7 @@
 // (and of a finding again, after shrinking, when it is shrunk).
 //
 // clang-format off
-//   harness::CampaignOptions opts{.scenarios = {spec},
+//   harness::CampaignOptions opts{.targets = harness::Targets({spec}, {}),
 //                                 .runs_per_scenario = 10000};
 //   harness::CampaignResult r = harness::RunCampaign(opts, &observer);
 //   for (const harness::Finding& f : r.findings) ... f.Token() ...
@@ -36,16 +36,21 @@
 namespace harness {
 
 struct CampaignOptions {
-  std::vector<models::ScenarioSpec> scenarios;
+  // What is explored, each with its own checks (Targets() makes them from
+  // specs that share one PropertyOptions).
+  std::vector<Target> targets;
   sim::StrategyConfig strategy;  // random by default
   uint64_t seed = 0;
   // Runs per scenario (DFS: at most this many; it may exhaust sooner).
   int64_t runs_per_scenario = 1000;
   int jobs = 1;
-  check::PropertyOptions properties;
   bool shrink = true;
   sim::ShrinkOptions shrink_options;
 };
+
+// One target per spec, all checked with `properties`.
+std::vector<Target> Targets(const std::vector<models::ScenarioSpec>& specs,
+                            const check::PropertyOptions& properties);
 
 // What an observer asks of a running exploration.
 enum class StopRequest {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "harness/findings.h"
+#include "harness/scenario_file.h"
 #include "models/asgi/registry.h"
 #include "nlohmann/json.hpp"
 #include "sim/check.h"
@@ -135,7 +137,12 @@ absl::Status ParseExpect(const nlohmann::json& j, absl::string_view file,
   }
   if (expect["property"].is_string()) {
     e.expect_property = expect["property"].get<std::string>();
-    if (check::FindProperty(e.expect_property) == nullptr) {
+    const bool own = std::any_of(e.properties.expectations.begin(),
+                                 e.properties.expectations.end(),
+                                 [&](const check::Expectation& x) {
+                                   return x.name == e.expect_property;
+                                 });
+    if (check::FindProperty(e.expect_property) == nullptr && !own) {
       return absl::InvalidArgumentError(
           absl::StrCat(file, ": field 'expect.property': ",
                        models::UnknownNameMessage("property", e.expect_property,
@@ -148,6 +155,29 @@ absl::Status ParseExpect(const nlohmann::json& j, absl::string_view file,
       return FieldError(file, "expect.signature", "a string");
     e.expect_signature = expect["signature"].get<std::string>();
   }
+  return absl::OkStatus();
+}
+
+// "scenario_file": the YAML text of a scenario file, which must give the
+// entry's scenario.
+absl::Status ParseEmbeddedFile(const nlohmann::json& j, absl::string_view file,
+                               CorpusEntry& e) {
+  auto text = GetString(j, "scenario_file", file, false);
+  if (!text.ok()) return text.status();
+  if (text->empty()) return absl::OkStatus();
+  absl::StatusOr<ScenarioFile> f =
+      ParseScenarioFile(*text, absl::StrCat(file, "#scenario_file"));
+  if (!f.ok()) return f.status();
+  if (f->spec.ToString() != e.scenario.ToString()) {
+    return FieldError(file, "scenario",
+                      absl::StrCat("the embedded scenario_file's scenario, '",
+                                   f->spec.ToString(), "'"));
+  }
+  ScenarioFile named = *f;
+  named.path = std::string(file);
+  e.scenario_file = *text;
+  e.properties = f->properties;
+  e.program = named.Program();
   return absl::OkStatus();
 }
 
@@ -168,6 +198,7 @@ absl::StatusOr<CorpusEntry> ParseCorpus(absl::string_view text,
   CorpusEntry e;
   SIM_RETURN_IF_ERROR(ParseStrings(j, file, e));
   SIM_RETURN_IF_ERROR(ParseScenarios(j, file, e));
+  SIM_RETURN_IF_ERROR(ParseEmbeddedFile(j, file, e));
   SIM_RETURN_IF_ERROR(ParseExpect(j, file, e));
   if (j.contains("found_by")) e.found_by = j["found_by"].dump();
   return e;
@@ -195,6 +226,7 @@ std::string CorpusToJson(const CorpusEntry& e) {
   if (!e.fixed_scenario.empty()) j["fixed_scenario"] = e.fixed_scenario;
   if (!e.found_by.empty())
     j["found_by"] = nlohmann::ordered_json::parse(e.found_by);
+  if (!e.scenario_file.empty()) j["scenario_file"] = e.scenario_file;
   return j.dump(2) + "\n";
 }
 
@@ -230,13 +262,20 @@ std::string FixedVersionMismatch(const CorpusEntry& e,
   if (!fixed.ok()) {
     return absl::StrCat("fixed_scenario: ", fixed.status().message());
   }
-  absl::StatusOr<Replayed> replayed = ReplaySpec(*fixed, e.tape, properties);
+  absl::StatusOr<Replayed> replayed =
+      ReplaySpec(*fixed, e.tape, CorpusTarget(e, properties).properties);
   if (!replayed.ok()) {
     return absl::StrCat("fixed_scenario: ", replayed.status().message());
   }
   if (!check::HasViolation(replayed->violations, e.expect_property)) return "";
   return absl::StrCat("the fixed version (", e.fixed_scenario,
                       ") still violates ", e.expect_property);
+}
+
+Target CorpusTarget(const CorpusEntry& e,
+                    const check::PropertyOptions& properties) {
+  if (e.scenario_file.empty()) return Target{e.scenario, properties, ""};
+  return Target{e.scenario, e.properties, e.program};
 }
 
 absl::StatusOr<CorpusEntry> ReadCorpusFile(const std::string& path) {
@@ -295,13 +334,26 @@ std::string ShortName(const ScenarioSpec& spec) {
   return out;
 }
 
-CorpusEntry CorpusEntryFor(const Finding& f, const ScenarioSpec& spec,
+CorpusEntry CorpusEntryFor(const Finding& f, const Target& target,
                            std::string found_by) {
+  const ScenarioSpec& spec = target.spec;
   CorpusEntry e;
-  e.name = FileSafeName(absl::StrCat(ShortName(spec), "-", f.violation.property,
-                                     "-", f.violation.signature));
-  e.title = f.violation.detail;
+  std::string stem = ShortName(spec);
   e.link = "found by hangup explore";
+  if (IsFileProgram(target.program)) {
+    // Embed the scenario file, and name the entry after it.
+    absl::StatusOr<ScenarioFile> file = ReadFileProgram(target.program);
+    if (file.ok()) {
+      e.scenario_file = file->text;
+      e.properties = file->properties;
+      e.program = target.program;
+      stem = file->name;
+      if (!file->link.empty()) e.link = file->link;
+    }
+  }
+  e.name = FileSafeName(absl::StrCat(stem, "-", f.violation.property, "-",
+                                     f.violation.signature));
+  e.title = f.violation.detail;
   e.scenario = spec;
   e.tape = f.tape;
   e.expect_property = f.violation.property;

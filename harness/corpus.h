@@ -53,7 +53,18 @@ struct CorpusEntry {
   std::string trace_hash;        // "" = not checked
   std::string fixed_scenario;    // "" = none; else must not violate
   std::string found_by;          // free-form JSON object text, kept as is
+  // A scenario file embedded whole (its YAML text; "" = none). When set,
+  // `scenario` must be its scenario, `properties` are its bounds and
+  // expectations, and `program` names it in tokens.
+  std::string scenario_file;
+  check::PropertyOptions properties;
+  std::string program;
 };
+
+// What replaying the entry runs: its scenario checked with its embedded
+// file's properties, or with `properties` (the command line's) if none.
+Target CorpusTarget(const CorpusEntry& entry,
+                    const check::PropertyOptions& properties);
 
 absl::StatusOr<CorpusEntry> ParseCorpus(absl::string_view text,
                                         absl::string_view file);
@@ -89,8 +100,7 @@ std::string ShortName(const models::ScenarioSpec& spec);
 
 // The corpus entry of a finding on `spec`: named after the scenario, the
 // property and the signature; `found_by` is a JSON object's text.
-CorpusEntry CorpusEntryFor(const Finding& finding,
-                           const models::ScenarioSpec& spec,
+CorpusEntry CorpusEntryFor(const Finding& finding, const Target& target,
                            std::string found_by);
 
 }  // namespace harness

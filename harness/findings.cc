@@ -44,7 +44,14 @@ absl::StatusOr<Replayed> ReplaySpec(const models::ScenarioSpec& spec,
                                     const std::vector<uint8_t>& tape,
                                     const check::PropertyOptions& properties,
                                     bool record_trace) {
-  auto scenario = check::CheckedScenario::Create(spec, properties);
+  return ReplayTarget(Target{spec, properties, ""}, tape, record_trace);
+}
+
+absl::StatusOr<Replayed> ReplayTarget(const Target& target,
+                                      const std::vector<uint8_t>& tape,
+                                      bool record_trace) {
+  auto scenario = check::CheckedScenario::Create(target.spec, target.properties,
+                                                 target.program);
   if (!scenario.ok()) return scenario.status();
   check::CheckedScenario& s = **scenario;
   Replayed out;
@@ -54,12 +61,12 @@ absl::StatusOr<Replayed> ReplaySpec(const models::ScenarioSpec& spec,
   return out;
 }
 
-ShrunkFinding ShrinkFinding(const models::ScenarioSpec& spec,
+ShrunkFinding ShrinkFinding(const Target& target,
                             const std::vector<uint8_t>& tape,
                             const check::Violation& violation,
-                            const check::PropertyOptions& properties,
                             const sim::ShrinkOptions& options) {
-  auto scenario = check::CheckedScenario::Create(spec, properties);
+  auto scenario = check::CheckedScenario::Create(target.spec, target.properties,
+                                                 target.program);
   SIM_CHECK(scenario.ok()) << scenario.status().message();
   check::CheckedScenario& s = **scenario;
   const sim::ExecutorOptions exec = s.executor_options();

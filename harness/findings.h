@@ -43,6 +43,20 @@ struct Finding {
   std::string OriginalToken() const;  // with the unshrunk tape
 };
 
+// What is explored and replayed: a scenario, how its runs are checked, and
+// the program name its replay tokens carry (a scenario file's
+// "file=<path>@<hash>", or "" for the spec's canonical form).
+struct Target {
+  models::ScenarioSpec spec;
+  check::PropertyOptions properties;
+  std::string program;
+
+  // The name in tokens and findings.
+  std::string Program() const {
+    return program.empty() ? spec.ToString() : program;
+  }
+};
+
 // What de-duplicates findings: "property|scenario|signature".
 std::string FindingKey(const check::Violation& violation,
                        absl::string_view scenario);
@@ -54,6 +68,9 @@ struct Replayed {
   std::vector<check::Violation> violations;
 };
 // The error is the scenario's (an unknown name, a bad override).
+absl::StatusOr<Replayed> ReplayTarget(const Target& target,
+                                      const std::vector<uint8_t>& tape,
+                                      bool record_trace = false);
 absl::StatusOr<Replayed> ReplaySpec(const models::ScenarioSpec& spec,
                                     const std::vector<uint8_t>& tape,
                                     const check::PropertyOptions& properties,
@@ -67,11 +84,10 @@ struct ShrunkFinding {
 };
 
 // Shrinks `tape` keeping a violation with this property and signature.
-// REQUIRES: `spec` builds, and `tape` breaks `violation` on it.
-ShrunkFinding ShrinkFinding(const models::ScenarioSpec& spec,
+// REQUIRES: `target` builds, and `tape` breaks `violation` on it.
+ShrunkFinding ShrinkFinding(const Target& target,
                             const std::vector<uint8_t>& tape,
                             const check::Violation& violation,
-                            const check::PropertyOptions& properties,
                             const sim::ShrinkOptions& options);
 
 // The one line that replays `tape` on `scenario` (a canonical spec):

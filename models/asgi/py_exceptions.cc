@@ -13,6 +13,31 @@ constexpr const char* kForeignMro[] = {"<C++ exception>"};
 
 }  // namespace
 
+absl::Span<const char* const> TypeNames() {
+  static constexpr const char* kNames[] = {BaseException::kMro[0],
+                                           Exception::kMro[0],
+                                           OSError::kMro[0],
+                                           RuntimeError::kMro[0],
+                                           ValueError::kMro[0],
+                                           AttributeError::kMro[0],
+                                           AssertionError::kMro[0],
+                                           ClientDisconnected::kMro[0],
+                                           WebSocketException::kMro[0],
+                                           ConnectionClosed::kMro[0],
+                                           ConnectionClosedOK::kMro[0],
+                                           ConnectionClosedError::kMro[0],
+                                           InvalidState::kMro[0],
+                                           ProtocolError::kMro[0],
+                                           LocalProtocolError::kMro[0],
+                                           Disconnected::kMro[0],
+                                           UnexpectedMessageError::kMro[0],
+                                           ExceptionGroup::kMro[0],
+                                           ExceptionGroup::kMro[1],
+                                           kCancelledMro[0],
+                                           kTimeoutMro[0]};
+  return kNames;
+}
+
 bool ExceptionInfo::IsA(absl::string_view name) const {
   for (const char* m : mro) {
     if (name == m) return true;

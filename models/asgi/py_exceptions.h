@@ -120,6 +120,10 @@ struct ExceptionInfo {
 // ("<C++ exception>", a modelling error).
 ExceptionInfo Describe(const std::exception_ptr& error);
 
+// Every modelled class's __name__ (with CancelledError and TimeoutError),
+// for names given by users (`except CLASS`, expectations).
+absl::Span<const char* const> TypeNames();
+
 // "ClientDisconnected > OSError > Exception > BaseException".
 std::string MroString(absl::Span<const char* const> mro);
 

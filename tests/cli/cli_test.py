@@ -193,6 +193,68 @@ class Explore(unittest.TestCase):
         self.assertTrue(any(f["tape_bytes"] < f["unshrunk_tape_bytes"] for f in j["findings"]))
 
 
+class ScenarioFiles(unittest.TestCase):
+    """run, explore and replay take scenario files; tokens and corpus files
+    made from them replay them, and a changed file is reported."""
+
+    TEXT = """format: hangup-scenario/1
+server: ref-noop
+app: sse-stream
+client: http-fin-after-1
+properties: [zombie]
+expect:
+  - {name: ends-fast, app-ends-within: 10ms}
+"""
+
+    def write(self, d, text=None, name="s.yaml"):
+        path = os.path.join(d, name)
+        with open(path, "w") as f:
+            f.write(self.TEXT if text is None else text)
+        return path
+
+    def test_run_reports_an_expectation_and_its_token_replays_it(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = self.write(d)
+            rc, out, err = run("run", path, "--json")
+            self.assertEqual(rc, 0, err)
+            j = json.loads(out)
+            self.assertTrue(j["failure"].startswith("ends-fast [late]"), j["failure"])
+            self.assertIn("file=" + path + "@", j["token"])
+            rc, out, err = run("replay", j["token"], "--json")
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(json.loads(out)["trace_hash"], j["trace_hash"])
+            # The file changes: the token no longer replays it.
+            with open(path, "a") as f:
+                f.write("# changed\n")
+            rc, out, err = run("replay", j["token"])
+            self.assertEqual(rc, 2)
+            self.assertIn("the file changed since the token was made", err)
+
+    def test_explore_writes_self_contained_corpus_files(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = self.write(d)
+            outdir = os.path.join(d, "out")
+            rc, out, err = run("explore", path, "--runs=50", "--jobs=1",
+                               "--out=" + outdir, "--json")
+            self.assertEqual(rc, 1, err)
+            names = [f["property"] for f in json.loads(out)["findings"]]
+            self.assertEqual(names, ["ends-fast"])
+            files = os.listdir(outdir)
+            self.assertEqual(len(files), 1, files)
+            os.remove(path)  # the corpus file embeds the scenario file
+            rc, out, err = run("replay", os.path.join(outdir, files[0]))
+            self.assertEqual(rc, 0, err + out)
+            self.assertIn("verdict: as expected", out)
+
+    def test_a_malformed_file_is_bad_input_naming_line_column_and_field(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = self.write(d, self.TEXT.replace("app: sse-stream", "app: sse-steam"))
+            for command in ("run", "explore"):
+                rc, out, err = run(command, path)
+                self.assertEqual(rc, 2, command)
+                self.assertIn(path + ":3:6: field 'app': unknown app 'sse-steam'", err)
+
+
 class Interrupt(unittest.TestCase):
     def test_ctrl_c_loses_no_finding_already_reported(self):
         out_dir = tempfile.mkdtemp()

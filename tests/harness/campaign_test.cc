@@ -39,7 +39,7 @@ std::string Summary(const CampaignResult& r) {
 
 TEST(Campaign, ResultsDoNotDependOnTheNumberOfJobs) {
   CampaignOptions opts;
-  opts.scenarios = SmallMatrix();
+  opts.targets = Targets(SmallMatrix(), {});
   opts.runs_per_scenario = 300;
   opts.jobs = 1;
   CampaignResult one = RunCampaign(opts, nullptr);
@@ -52,7 +52,7 @@ TEST(Campaign, ResultsDoNotDependOnTheNumberOfJobs) {
 
 TEST(Campaign, ShrunkTapesStillBreakTheSamePropertyAndAreNoLonger) {
   CampaignOptions opts;
-  opts.scenarios = SmallMatrix();
+  opts.targets = Targets(SmallMatrix(), {});
   opts.runs_per_scenario = 300;
   CampaignResult r = RunCampaign(opts, nullptr);
   ASSERT_FALSE(r.findings.empty());
@@ -60,7 +60,7 @@ TEST(Campaign, ShrunkTapesStillBreakTheSamePropertyAndAreNoLonger) {
     EXPECT_LE(f.tape.size(), f.original_tape.size()) << f.key;
     auto spec = ScenarioSpec::Parse(f.scenario);
     ASSERT_TRUE(spec.ok()) << spec.status();
-    absl::StatusOr<Replayed> r = ReplaySpec(*spec, f.tape, opts.properties);
+    absl::StatusOr<Replayed> r = ReplaySpec(*spec, f.tape, {});
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_TRUE(HasViolation(r->violations, f.violation.property,
                              f.violation.signature))
@@ -72,8 +72,10 @@ TEST(Campaign, ShrunkTapesStillBreakTheSamePropertyAndAreNoLonger) {
 TEST(Campaign, SwarmAndPctAndDfsRun) {
   for (const char* strategy : {"pct", "pct:d=3", "dfs:pb=1"}) {
     CampaignOptions opts;
-    opts.scenarios = {*ScenarioSpec::Parse(
-        "server=daphne-4.0.0,app=ws-tight-push,client=ws-close-1000")};
+    opts.targets = Targets(
+        {*ScenarioSpec::Parse(
+            "server=daphne-4.0.0,app=ws-tight-push,client=ws-close-1000")},
+        {});
     opts.strategy = *sim::ParseStrategy(strategy);
     opts.runs_per_scenario = 500;
     opts.shrink = false;
@@ -82,7 +84,7 @@ TEST(Campaign, SwarmAndPctAndDfsRun) {
     EXPECT_FALSE(r.findings.empty()) << strategy;
   }
   CampaignOptions swarm;
-  swarm.scenarios = SmallMatrix();
+  swarm.targets = Targets(SmallMatrix(), {});
   swarm.strategy = *sim::ParseStrategy("swarm");
   swarm.runs_per_scenario = 200;
   swarm.shrink = false;
@@ -100,7 +102,7 @@ TEST(Campaign, AStopRequestReturnsEveryFindingReportedSoFar) {
     }
   } observer;
   CampaignOptions opts;
-  opts.scenarios = SmallMatrix();
+  opts.targets = Targets(SmallMatrix(), {});
   opts.runs_per_scenario = 100000;
   CampaignResult r = RunCampaign(opts, &observer);
   EXPECT_TRUE(r.stopped);
@@ -133,7 +135,7 @@ TEST(Campaign, ABudgetStopStillShrinksButAnAbortDoesNot) {
     SCOPED_TRACE(abort ? "abort" : "stop");
     StopAfter observer(2, request);
     CampaignOptions opts;
-    opts.scenarios = SmallMatrix();
+    opts.targets = Targets(SmallMatrix(), {});
     opts.runs_per_scenario = 100000;
     CampaignResult r = RunCampaign(opts, &observer);
     EXPECT_TRUE(r.stopped);

@@ -68,12 +68,13 @@ TEST(Corpus, ExplorationFindsEveryBugWithin10000Executions) {
     CorpusEntry e = Load(path);
     if (e.expect_property.empty()) continue;  // expects no violation
     CampaignOptions opts;
-    opts.scenarios = {e.scenario};
+    check::PropertyOptions properties;
     opts.runs_per_scenario = 10000;
     absl::StatusOr<check::PropertySet> only =
         check::PropertySet::FromNames({e.expect_property});
     ASSERT_TRUE(only.ok()) << only.status();
-    opts.properties.only = *only;
+    properties.only = *only;
+    opts.targets = Targets({e.scenario}, properties);
     opts.shrink = false;
     // Stop at the first finding of the expected kind.
     struct Stop : CampaignObserver {

@@ -1,0 +1,600 @@
+#include "harness/scenario_file.h"
+
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "harness/corpus.h"
+#include "models/app/apps.h"
+#include "models/app/middleware.h"
+#include "models/asgi/py_exceptions.h"
+#include "models/asgi/registry.h"
+#include "models/client/client.h"
+#include "models/server/policy.h"
+#include "models/server/presets.h"
+#include "sim/check.h"
+#include "yaml-cpp/yaml.h"
+
+namespace harness {
+namespace {
+
+// Errors at a node: "<path>:<line>:<column>: field '<field>': <what>".
+class Reader {
+ public:
+  explicit Reader(absl::string_view path) : path_(path) {}
+
+  absl::Status At(const YAML::Node& node, absl::string_view field,
+                  absl::string_view what) const {
+    return AtMark(node.Mark(), field, what);
+  }
+  absl::Status AtMark(const YAML::Mark& mark, absl::string_view field,
+                      absl::string_view what) const {
+    if (mark.is_null()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path_, ": field '", field, "': ", what));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat(path_, ":", mark.line + 1, ":", mark.column + 1,
+                     ": field '", field, "': ", what));
+  }
+
+  // A scalar string, or an error saying what was expected.
+  absl::StatusOr<std::string> Scalar(const YAML::Node& node,
+                                     absl::string_view field,
+                                     absl::string_view expected) const {
+    if (!node.IsScalar()) {
+      return At(node, field,
+                absl::StrCat("expected ", expected, ", got ", KindName(node)));
+    }
+    return node.Scalar();
+  }
+
+  // The keys of a map, each once and each one of `allowed`.
+  absl::Status Keys(const YAML::Node& map, absl::string_view field,
+                    const std::vector<std::string>& allowed) const {
+    if (!map.IsMap()) {
+      return At(map, field,
+                absl::StrCat("expected a map, got ", KindName(map)));
+    }
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node& key = it->first;
+      const std::string where =
+          Join(field, key.IsScalar() ? key.Scalar() : "?");
+      if (!key.IsScalar()) return At(key, field, "keys must be plain names");
+      if (!seen.insert(key.Scalar()).second) {
+        return At(key, where, "is given twice (each key once)");
+      }
+      if (std::find(allowed.begin(), allowed.end(), key.Scalar()) ==
+          allowed.end()) {
+        return At(key, where,
+                  absl::StrCat("unknown field (expected one of: ",
+                               absl::StrJoin(allowed, ", "), ")"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  static std::string Join(absl::string_view parent, absl::string_view key) {
+    return parent.empty() ? std::string(key) : absl::StrCat(parent, ".", key);
+  }
+
+  static std::string KindName(const YAML::Node& n) {
+    if (n.IsMap()) return "a map";
+    if (n.IsSequence()) return "a list";
+    if (n.IsNull()) return "nothing";
+    return absl::StrCat("'", n.Scalar(), "'");
+  }
+
+ private:
+  std::string path_;
+};
+
+const std::vector<std::string> kTopKeys = {
+    "format", "name",   "title",  "link",   "server",     "middleware",
+    "app",    "client", "linger", "bounds", "properties", "expect"};
+const std::vector<std::string> kBoundKeys = {"receive", "app-end", "log-lines"};
+
+// 64-bit FNV-1a as 16 hex digits; deterministic everywhere.
+std::string ContentHash(absl::string_view text) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return absl::StrFormat("%016x", h);
+}
+
+template <class T>
+absl::Status Named(const Reader& r, const YAML::Node& node,
+                   absl::string_view field, const char* what,
+                   absl::Span<const T> table, std::string* out) {
+  absl::StatusOr<std::string> name =
+      r.Scalar(node, field, absl::StrCat("a ", what, " name"));
+  if (!name.ok()) return name.status();
+  if (models::FindByName(table, *name) == nullptr) {
+    return r.At(node, field, models::UnknownNameMessage(what, *name, table));
+  }
+  *out = *name;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<sim::Duration> Duration(const Reader& r, const YAML::Node& n,
+                                       absl::string_view field) {
+  absl::StatusOr<std::string> text =
+      r.Scalar(n, field, "a duration like 500ms or 2s");
+  if (!text.ok()) return text.status();
+  std::optional<sim::Duration> d = models::ParseDuration(*text);
+  if (!d) {
+    return r.At(n, field,
+                absl::StrCat("expected a duration like 500ms or 2s, got '",
+                             *text, "'"));
+  }
+  return *d;
+}
+
+absl::StatusOr<int64_t> Count(const Reader& r, const YAML::Node& n,
+                              absl::string_view field, int64_t max) {
+  absl::StatusOr<std::string> text =
+      r.Scalar(n, field, absl::StrCat("an integer from 0 to ", max));
+  if (!text.ok()) return text.status();
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(*text, &v) || v < 0 || v > max) {
+    return r.At(n, field,
+                absl::StrCat("expected an integer from 0 to ", max, ", got '",
+                             *text, "'"));
+  }
+  return v;
+}
+
+// server: NAME, or {preset: NAME, <policy field>: VALUE, ...}.
+absl::Status ParseServer(const Reader& r, const YAML::Node& n,
+                         models::ScenarioSpec& spec) {
+  absl::Span<const models::Preset> presets = models::Presets();
+  if (n.IsScalar())
+    return Named(r, n, "server", "server", presets, &spec.server);
+  std::vector<std::string> allowed = {"preset"};
+  for (const models::PolicyField& f : models::PolicyFields()) {
+    allowed.push_back(f.name);
+  }
+  SIM_RETURN_IF_ERROR(r.Keys(n, "server", allowed));
+  if (!n["preset"]) {
+    return r.At(n, "server.preset", "is missing (the server preset's name)");
+  }
+  SIM_RETURN_IF_ERROR(
+      Named(r, n["preset"], "server.preset", "server", presets, &spec.server));
+  models::ServerPolicy scratch = models::FindPreset(spec.server)->policy;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    if (key == "preset") continue;
+    const std::string field = absl::StrCat("server.", key);
+    absl::StatusOr<std::string> value =
+        r.Scalar(it->second, field, "a policy value");
+    if (!value.ok()) return value.status();
+    absl::Status set = models::SetPolicyField(scratch, key, *value);
+    if (!set.ok()) return r.At(it->second, field, set.message());
+    spec.overrides.emplace_back(key, *value);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseMiddleware(const Reader& r, const YAML::Node& n,
+                             models::ScenarioSpec& spec) {
+  if (!n.IsSequence()) {
+    return r.At(n, "middleware",
+                absl::StrCat("expected a list of middleware names, outermost "
+                             "first, got ",
+                             Reader::KindName(n)));
+  }
+  for (size_t i = 0; i < n.size(); ++i) {
+    std::string name;
+    SIM_RETURN_IF_ERROR(Named(r, n[i], absl::StrCat("middleware[", i, "]"),
+                              "middleware", models::Middlewares(), &name));
+    spec.middleware.push_back(name);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseBounds(const Reader& r, const YAML::Node& n,
+                         check::PropertyOptions& p) {
+  SIM_RETURN_IF_ERROR(r.Keys(n, "bounds", kBoundKeys));
+  if (n["receive"]) {
+    absl::StatusOr<sim::Duration> d =
+        Duration(r, n["receive"], "bounds.receive");
+    if (!d.ok()) return d.status();
+    p.receive_bound = *d;
+  }
+  if (n["app-end"]) {
+    absl::StatusOr<sim::Duration> d =
+        Duration(r, n["app-end"], "bounds.app-end");
+    if (!d.ok()) return d.status();
+    p.app_end_bound = *d;
+  }
+  if (n["log-lines"]) {
+    absl::StatusOr<int64_t> c =
+        Count(r, n["log-lines"], "bounds.log-lines", 1'000'000);
+    if (!c.ok()) return c.status();
+    p.log_lines_bound = static_cast<int>(*c);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseProperties(const Reader& r, const YAML::Node& n,
+                             check::PropertyOptions& p) {
+  if (!n.IsSequence()) {
+    return r.At(n, "properties",
+                absl::StrCat("expected a list of property names, got ",
+                             Reader::KindName(n)));
+  }
+  std::vector<std::string> names;
+  for (size_t i = 0; i < n.size(); ++i) {
+    std::string name;
+    SIM_RETURN_IF_ERROR(Named(r, n[i], absl::StrCat("properties[", i, "]"),
+                              "property", check::Properties(), &name));
+    names.push_back(name);
+  }
+  if (names.empty()) {
+    return r.At(n, "properties",
+                "is empty (leave it out to check every property)");
+  }
+  p.only = *check::PropertySet::FromNames(names);
+  return absl::OkStatus();
+}
+
+absl::Status ParseLevel(const Reader& r, const YAML::Node& n,
+                        absl::string_view field, models::LogLevel& out) {
+  absl::StatusOr<std::string> text =
+      r.Scalar(n, field, "a level: DEBUG, INFO, WARNING or ERROR");
+  if (!text.ok()) return text.status();
+  for (models::LogLevel l :
+       {models::LogLevel::kDebug, models::LogLevel::kInfo,
+        models::LogLevel::kWarning, models::LogLevel::kError}) {
+    if (absl::AsciiStrToUpper(*text) == models::LogLevelName(l)) {
+      out = l;
+      return absl::OkStatus();
+    }
+  }
+  return r.At(n, field,
+              absl::StrCat("expected a level: DEBUG, INFO, WARNING or ERROR, "
+                           "got '",
+                           *text, "'"));
+}
+
+absl::Status ParseExceptionClass(const Reader& r, const YAML::Node& n,
+                                 absl::string_view field, std::string& out) {
+  absl::StatusOr<std::string> text =
+      r.Scalar(n, field, "a Python exception class name");
+  if (!text.ok()) return text.status();
+  const absl::Span<const char* const> names = py::TypeNames();
+  for (const char* name : names) {
+    if (*text == name) {
+      out = *text;
+      return absl::OkStatus();
+    }
+  }
+  return r.At(
+      n, field,
+      absl::StrCat("unknown exception class '", *text,
+                   "' (expected one of: ", absl::StrJoin(names, ", "), ")"));
+}
+
+// The value of one expectation kind.
+absl::Status ParseExpectationValue(const Reader& r, const YAML::Node& v,
+                                   const std::string& field,
+                                   check::Expectation& e) {
+  using check::ExpectationKind;
+  switch (e.kind) {
+    case ExpectationKind::kAppEndsWithin:
+    case ExpectationKind::kDisconnectWithin: {
+      absl::StatusOr<sim::Duration> d = Duration(r, v, field);
+      if (!d.ok()) return d.status();
+      e.bound = *d;
+      return absl::OkStatus();
+    }
+    case ExpectationKind::kNoLogAtOrAbove:
+      return ParseLevel(r, v, field, e.level);
+    case ExpectationKind::kSendAfterCloseRaises:
+      return ParseExceptionClass(r, v, field, e.exception);
+    case ExpectationKind::kSendAfterCloseReturns: {
+      absl::StatusOr<std::string> yes = r.Scalar(v, field, "yes");
+      if (!yes.ok()) return yes.status();
+      if (*yes != "yes" && *yes != "true") {
+        return r.At(v, field, absl::StrCat("expected yes, got '", *yes, "'"));
+      }
+      return absl::OkStatus();
+    }
+    case ExpectationKind::kClientGetsAtLeast: {
+      absl::StatusOr<int64_t> c = Count(r, v, field, 1'000'000);
+      if (!c.ok()) return c.status();
+      e.count = *c;
+      return absl::OkStatus();
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool SafeName(absl::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+          c == '.' || c == '_'))
+      return false;
+  }
+  return true;
+}
+
+// One `expect` entry: {name: NAME, <kind>: VALUE}; the name defaults to
+// the kind's key.
+absl::StatusOr<check::Expectation> ParseExpectation(const Reader& r,
+                                                    const YAML::Node& n,
+                                                    const std::string& field) {
+  const absl::Span<const char* const> keys = check::ExpectationKeys();
+  std::vector<std::string> allowed(keys.begin(), keys.end());
+  allowed.push_back("name");
+  SIM_RETURN_IF_ERROR(r.Keys(n, field, allowed));
+  check::Expectation e;
+  const YAML::Node* value = nullptr;
+  std::string kind_key;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    if (key == "name") continue;
+    if (value != nullptr) {
+      return r.At(it->first, absl::StrCat(field, ".", key),
+                  absl::StrCat("one expectation per entry (this one already "
+                               "has ",
+                               kind_key, ")"));
+    }
+    kind_key = key;
+    value = &it->second;
+    e.kind = static_cast<check::ExpectationKind>(
+        std::find(keys.begin(), keys.end(), key) - keys.begin());
+  }
+  if (value == nullptr) {
+    return r.At(n, field,
+                absl::StrCat("needs one of: ", absl::StrJoin(keys, ", ")));
+  }
+  SIM_RETURN_IF_ERROR(
+      ParseExpectationValue(r, *value, absl::StrCat(field, ".", kind_key), e));
+  e.name = kind_key;
+  if (n["name"]) {
+    absl::StatusOr<std::string> name =
+        r.Scalar(n["name"], field + ".name", "a name of [A-Za-z0-9._-]");
+    if (!name.ok()) return name.status();
+    if (!SafeName(*name)) {
+      return r.At(
+          n["name"], field + ".name",
+          absl::StrCat("expected a name of [A-Za-z0-9._-], got '", *name, "'"));
+    }
+    e.name = *name;
+  }
+  if (check::FindProperty(e.name) != nullptr) {
+    return r.At(n, field,
+                absl::StrCat("the name '", e.name,
+                             "' is a built-in property's; give it another"));
+  }
+  return e;
+}
+
+absl::Status ParseExpect(const Reader& r, const YAML::Node& n,
+                         check::PropertyOptions& p) {
+  if (!n.IsSequence()) {
+    return r.At(n, "expect",
+                absl::StrCat("expected a list of expectations, got ",
+                             Reader::KindName(n)));
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < n.size(); ++i) {
+    const std::string field = absl::StrCat("expect[", i, "]");
+    absl::StatusOr<check::Expectation> e = ParseExpectation(r, n[i], field);
+    if (!e.ok()) return e.status();
+    if (!names.insert(e->name).second) {
+      return r.At(n[i], field,
+                  absl::StrCat("the name '", e->name,
+                               "' is used twice (give each its own name)"));
+    }
+    p.expectations.push_back(*std::move(e));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseStrings(const Reader& r, const YAML::Node& root,
+                          ScenarioFile& f) {
+  if (!root["format"]) {
+    return r.At(
+        root, "format",
+        absl::StrCat("is missing (expected \"", kScenarioFormat, "\")"));
+  }
+  absl::StatusOr<std::string> format = r.Scalar(
+      root["format"], "format", absl::StrCat("\"", kScenarioFormat, "\""));
+  if (!format.ok()) return format.status();
+  if (*format != kScenarioFormat) {
+    return r.At(root["format"], "format",
+                absl::StrCat("expected \"", kScenarioFormat, "\", got \"",
+                             *format, "\""));
+  }
+  for (auto [key, out] : {std::pair<const char*, std::string*>{"name", &f.name},
+                          {"title", &f.title},
+                          {"link", &f.link},
+                          {"linger", &f.spec.linger}}) {
+    if (!root[key]) continue;
+    absl::StatusOr<std::string> v = r.Scalar(root[key], key, "a string");
+    if (!v.ok()) return v.status();
+    *out = *v;
+  }
+  if (!f.name.empty() && !SafeName(f.name)) {
+    return r.At(
+        root["name"], "name",
+        absl::StrCat("expected a name of [A-Za-z0-9._-], got '", f.name, "'"));
+  }
+  if (!f.spec.linger.empty() && !models::ParseDuration(f.spec.linger)) {
+    return r.At(root["linger"], "linger",
+                absl::StrCat("expected a duration like 500ms or 2s, got '",
+                             f.spec.linger, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseParts(const Reader& r, const YAML::Node& root,
+                        ScenarioFile& f) {
+  for (const char* key : {"server", "app", "client"}) {
+    if (!root[key]) return r.At(root, key, "is missing");
+  }
+  SIM_RETURN_IF_ERROR(ParseServer(r, root["server"], f.spec));
+  if (root["middleware"]) {
+    SIM_RETURN_IF_ERROR(ParseMiddleware(r, root["middleware"], f.spec));
+  }
+  SIM_RETURN_IF_ERROR(
+      Named(r, root["app"], "app", "app", models::Apps(), &f.spec.app));
+  SIM_RETURN_IF_ERROR(Named(r, root["client"], "client", "client",
+                            models::Clients(), &f.spec.client));
+  if (root["bounds"]) {
+    SIM_RETURN_IF_ERROR(ParseBounds(r, root["bounds"], f.properties));
+  }
+  if (root["properties"]) {
+    SIM_RETURN_IF_ERROR(ParseProperties(r, root["properties"], f.properties));
+  }
+  if (root["expect"]) {
+    SIM_RETURN_IF_ERROR(ParseExpect(r, root["expect"], f.properties));
+  }
+  // What only the whole scenario can say (a client of the other protocol,
+  // a server that does not serve it).
+  auto built = models::Scenario::Create(f.spec);
+  if (!built.ok())
+    return r.At(root["client"], "client", built.status().message());
+  return absl::OkStatus();
+}
+
+std::string StemOf(absl::string_view path) {
+  const size_t slash = path.rfind('/');
+  absl::string_view base =
+      slash == absl::string_view::npos ? path : path.substr(slash + 1);
+  const size_t dot = base.rfind('.');
+  return std::string(dot == absl::string_view::npos ? base
+                                                    : base.substr(0, dot));
+}
+
+}  // namespace
+
+std::string ScenarioFile::Program() const {
+  const std::string encoded = absl::StrReplaceAll(
+      path, {{"%", "%25"}, {" ", "%20"}, {"\t", "%09"}, {"\n", "%0A"}});
+  return absl::StrCat("file=", encoded, "@", content_hash);
+}
+
+absl::StatusOr<ScenarioFile> ParseScenarioFile(absl::string_view text,
+                                               absl::string_view path) {
+  const Reader r(path);
+  if (text.size() > kMaxScenarioFileBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", text.size(), " bytes; a scenario file is at ",
+                     "most ", kMaxScenarioFileBytes, " bytes"));
+  }
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return r.AtMark(e.mark, "(syntax)",
+                    absl::StrCat("not valid YAML: ", e.msg));
+  }
+  if (docs.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     ": the file is empty (expected a map of fields: format, "
+                     "server, app, client, ...)"));
+  }
+  if (docs.size() != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": expected one YAML document, got ", docs.size()));
+  }
+  const YAML::Node& root = docs[0];
+  if (!root.IsMap()) {
+    return r.At(root, "(top)",
+                absl::StrCat("expected a map of fields (format, server, app, "
+                             "client, ...), got ",
+                             Reader::KindName(root)));
+  }
+  ScenarioFile f;
+  f.path = std::string(path);
+  f.content_hash = ContentHash(text);
+  f.text = std::string(text);
+  try {
+    SIM_RETURN_IF_ERROR(r.Keys(root, "", kTopKeys));
+    SIM_RETURN_IF_ERROR(ParseStrings(r, root, f));
+    SIM_RETURN_IF_ERROR(ParseParts(r, root, f));
+  } catch (const YAML::Exception& e) {
+    return r.AtMark(e.mark, "(structure)", e.msg);
+  }
+  if (f.name.empty()) f.name = StemOf(path);
+  return f;
+}
+
+absl::StatusOr<ScenarioFile> ReadScenarioFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot read (expected a scenario file)"));
+  }
+  std::string text;
+  text.resize(kMaxScenarioFileBytes + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return ParseScenarioFile(text, path);
+}
+
+namespace {
+
+// The scenario file embedded in a corpus file.
+absl::StatusOr<ScenarioFile> EmbeddedScenarioFile(const std::string& path) {
+  absl::StatusOr<CorpusEntry> e = ReadCorpusFile(path);
+  if (!e.ok()) return e.status();
+  if (e->scenario_file.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": has no scenario_file to replay"));
+  }
+  return ParseScenarioFile(e->scenario_file, path);
+}
+
+}  // namespace
+
+bool IsFileProgram(absl::string_view program) {
+  return absl::StartsWith(program, "file=");
+}
+
+absl::StatusOr<ScenarioFile> ReadFileProgram(absl::string_view program) {
+  absl::string_view rest = program.substr(5);
+  const size_t at = rest.rfind('@');
+  if (!IsFileProgram(program) || at == absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("replay token program '", program,
+                     "': expected file=<path>@<content hash>"));
+  }
+  const std::string path = absl::StrReplaceAll(
+      rest.substr(0, at),
+      {{"%20", " "}, {"%09", "\t"}, {"%0A", "\n"}, {"%25", "%"}});
+  absl::StatusOr<ScenarioFile> f = absl::EndsWith(path, ".json")
+                                       ? EmbeddedScenarioFile(path)
+                                       : ReadScenarioFile(path);
+  if (!f.ok()) return f.status();
+  if (f->content_hash != rest.substr(at + 1)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": the file changed since the token was made (content hash ",
+        f->content_hash, ", the token has ", rest.substr(at + 1),
+        "); replay it with the file as it was"));
+  }
+  return f;
+}
+
+bool LooksLikeScenarioFile(absl::string_view arg) {
+  return absl::EndsWith(arg, ".yaml") || absl::EndsWith(arg, ".yml");
+}
+
+}  // namespace harness
