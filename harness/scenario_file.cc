@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "harness/corpus.h"
+#include "harness/yaml_reader.h"
 #include "models/app/apps.h"
 #include "models/app/middleware.h"
 #include "models/asgi/py_exceptions.h"
@@ -26,78 +27,6 @@
 
 namespace harness {
 namespace {
-
-// Errors at a node: "<path>:<line>:<column>: field '<field>': <what>".
-class Reader {
- public:
-  explicit Reader(absl::string_view path) : path_(path) {}
-
-  absl::Status At(const YAML::Node& node, absl::string_view field,
-                  absl::string_view what) const {
-    return AtMark(node.Mark(), field, what);
-  }
-  absl::Status AtMark(const YAML::Mark& mark, absl::string_view field,
-                      absl::string_view what) const {
-    if (mark.is_null()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path_, ": field '", field, "': ", what));
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat(path_, ":", mark.line + 1, ":", mark.column + 1,
-                     ": field '", field, "': ", what));
-  }
-
-  // A scalar string, or an error saying what was expected.
-  absl::StatusOr<std::string> Scalar(const YAML::Node& node,
-                                     absl::string_view field,
-                                     absl::string_view expected) const {
-    if (!node.IsScalar()) {
-      return At(node, field,
-                absl::StrCat("expected ", expected, ", got ", KindName(node)));
-    }
-    return node.Scalar();
-  }
-
-  // The keys of a map, each once and each one of `allowed`.
-  absl::Status Keys(const YAML::Node& map, absl::string_view field,
-                    const std::vector<std::string>& allowed) const {
-    if (!map.IsMap()) {
-      return At(map, field,
-                absl::StrCat("expected a map, got ", KindName(map)));
-    }
-    std::set<std::string> seen;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& key = it->first;
-      const std::string where =
-          Join(field, key.IsScalar() ? key.Scalar() : "?");
-      if (!key.IsScalar()) return At(key, field, "keys must be plain names");
-      if (!seen.insert(key.Scalar()).second) {
-        return At(key, where, "is given twice (each key once)");
-      }
-      if (std::find(allowed.begin(), allowed.end(), key.Scalar()) ==
-          allowed.end()) {
-        return At(key, where,
-                  absl::StrCat("unknown field (expected one of: ",
-                               absl::StrJoin(allowed, ", "), ")"));
-      }
-    }
-    return absl::OkStatus();
-  }
-
-  static std::string Join(absl::string_view parent, absl::string_view key) {
-    return parent.empty() ? std::string(key) : absl::StrCat(parent, ".", key);
-  }
-
-  static std::string KindName(const YAML::Node& n) {
-    if (n.IsMap()) return "a map";
-    if (n.IsSequence()) return "a list";
-    if (n.IsNull()) return "nothing";
-    return absl::StrCat("'", n.Scalar(), "'");
-  }
-
- private:
-  std::string path_;
-};
 
 const std::vector<std::string> kTopKeys = {
     "format", "name",   "title",  "link",   "server",     "middleware",
@@ -114,54 +43,12 @@ std::string ContentHash(absl::string_view text) {
   return absl::StrFormat("%016x", h);
 }
 
-template <class T>
-absl::Status Named(const Reader& r, const YAML::Node& node,
-                   absl::string_view field, const char* what,
-                   absl::Span<const T> table, std::string* out) {
-  absl::StatusOr<std::string> name =
-      r.Scalar(node, field, absl::StrCat("a ", what, " name"));
-  if (!name.ok()) return name.status();
-  if (models::FindByName(table, *name) == nullptr) {
-    return r.At(node, field, models::UnknownNameMessage(what, *name, table));
-  }
-  *out = *name;
-  return absl::OkStatus();
-}
-
-absl::StatusOr<sim::Duration> Duration(const Reader& r, const YAML::Node& n,
-                                       absl::string_view field) {
-  absl::StatusOr<std::string> text =
-      r.Scalar(n, field, "a duration like 500ms or 2s");
-  if (!text.ok()) return text.status();
-  std::optional<sim::Duration> d = models::ParseDuration(*text);
-  if (!d) {
-    return r.At(n, field,
-                absl::StrCat("expected a duration like 500ms or 2s, got '",
-                             *text, "'"));
-  }
-  return *d;
-}
-
-absl::StatusOr<int64_t> Count(const Reader& r, const YAML::Node& n,
-                              absl::string_view field, int64_t max) {
-  absl::StatusOr<std::string> text =
-      r.Scalar(n, field, absl::StrCat("an integer from 0 to ", max));
-  if (!text.ok()) return text.status();
-  int64_t v = 0;
-  if (!absl::SimpleAtoi(*text, &v) || v < 0 || v > max) {
-    return r.At(n, field,
-                absl::StrCat("expected an integer from 0 to ", max, ", got '",
-                             *text, "'"));
-  }
-  return v;
-}
-
 // server: NAME, or {preset: NAME, <policy field>: VALUE, ...}.
-absl::Status ParseServer(const Reader& r, const YAML::Node& n,
+absl::Status ParseServer(const YamlReader& r, const YAML::Node& n,
                          models::ScenarioSpec& spec) {
   absl::Span<const models::Preset> presets = models::Presets();
   if (n.IsScalar())
-    return Named(r, n, "server", "server", presets, &spec.server);
+    return ReadName(r, n, "server", "server", presets, &spec.server);
   std::vector<std::string> allowed = {"preset"};
   for (const models::PolicyField& f : models::PolicyFields()) {
     allowed.push_back(f.name);
@@ -170,8 +57,8 @@ absl::Status ParseServer(const Reader& r, const YAML::Node& n,
   if (!n["preset"]) {
     return r.At(n, "server.preset", "is missing (the server preset's name)");
   }
-  SIM_RETURN_IF_ERROR(
-      Named(r, n["preset"], "server.preset", "server", presets, &spec.server));
+  SIM_RETURN_IF_ERROR(ReadName(r, n["preset"], "server.preset", "server",
+                               presets, &spec.server));
   models::ServerPolicy scratch = models::FindPreset(spec.server)->policy;
   for (auto it = n.begin(); it != n.end(); ++it) {
     const std::string key = it->first.Scalar();
@@ -187,59 +74,59 @@ absl::Status ParseServer(const Reader& r, const YAML::Node& n,
   return absl::OkStatus();
 }
 
-absl::Status ParseMiddleware(const Reader& r, const YAML::Node& n,
+absl::Status ParseMiddleware(const YamlReader& r, const YAML::Node& n,
                              models::ScenarioSpec& spec) {
   if (!n.IsSequence()) {
     return r.At(n, "middleware",
                 absl::StrCat("expected a list of middleware names, outermost "
                              "first, got ",
-                             Reader::KindName(n)));
+                             YamlReader::KindName(n)));
   }
   for (size_t i = 0; i < n.size(); ++i) {
     std::string name;
-    SIM_RETURN_IF_ERROR(Named(r, n[i], absl::StrCat("middleware[", i, "]"),
-                              "middleware", models::Middlewares(), &name));
+    SIM_RETURN_IF_ERROR(ReadName(r, n[i], absl::StrCat("middleware[", i, "]"),
+                                 "middleware", models::Middlewares(), &name));
     spec.middleware.push_back(name);
   }
   return absl::OkStatus();
 }
 
-absl::Status ParseBounds(const Reader& r, const YAML::Node& n,
+absl::Status ParseBounds(const YamlReader& r, const YAML::Node& n,
                          check::PropertyOptions& p) {
   SIM_RETURN_IF_ERROR(r.Keys(n, "bounds", kBoundKeys));
   if (n["receive"]) {
     absl::StatusOr<sim::Duration> d =
-        Duration(r, n["receive"], "bounds.receive");
+        ReadDuration(r, n["receive"], "bounds.receive");
     if (!d.ok()) return d.status();
     p.receive_bound = *d;
   }
   if (n["app-end"]) {
     absl::StatusOr<sim::Duration> d =
-        Duration(r, n["app-end"], "bounds.app-end");
+        ReadDuration(r, n["app-end"], "bounds.app-end");
     if (!d.ok()) return d.status();
     p.app_end_bound = *d;
   }
   if (n["log-lines"]) {
     absl::StatusOr<int64_t> c =
-        Count(r, n["log-lines"], "bounds.log-lines", 1'000'000);
+        ReadCount(r, n["log-lines"], "bounds.log-lines", 1'000'000);
     if (!c.ok()) return c.status();
     p.log_lines_bound = static_cast<int>(*c);
   }
   return absl::OkStatus();
 }
 
-absl::Status ParseProperties(const Reader& r, const YAML::Node& n,
+absl::Status ParseProperties(const YamlReader& r, const YAML::Node& n,
                              check::PropertyOptions& p) {
   if (!n.IsSequence()) {
     return r.At(n, "properties",
                 absl::StrCat("expected a list of property names, got ",
-                             Reader::KindName(n)));
+                             YamlReader::KindName(n)));
   }
   std::vector<std::string> names;
   for (size_t i = 0; i < n.size(); ++i) {
     std::string name;
-    SIM_RETURN_IF_ERROR(Named(r, n[i], absl::StrCat("properties[", i, "]"),
-                              "property", check::Properties(), &name));
+    SIM_RETURN_IF_ERROR(ReadName(r, n[i], absl::StrCat("properties[", i, "]"),
+                                 "property", check::Properties(), &name));
     names.push_back(name);
   }
   if (names.empty()) {
@@ -250,7 +137,7 @@ absl::Status ParseProperties(const Reader& r, const YAML::Node& n,
   return absl::OkStatus();
 }
 
-absl::Status ParseLevel(const Reader& r, const YAML::Node& n,
+absl::Status ParseLevel(const YamlReader& r, const YAML::Node& n,
                         absl::string_view field, models::LogLevel& out) {
   absl::StatusOr<std::string> text =
       r.Scalar(n, field, "a level: DEBUG, INFO, WARNING or ERROR");
@@ -269,7 +156,7 @@ absl::Status ParseLevel(const Reader& r, const YAML::Node& n,
                            *text, "'"));
 }
 
-absl::Status ParseExceptionClass(const Reader& r, const YAML::Node& n,
+absl::Status ParseExceptionClass(const YamlReader& r, const YAML::Node& n,
                                  absl::string_view field, std::string& out) {
   absl::StatusOr<std::string> text =
       r.Scalar(n, field, "a Python exception class name");
@@ -288,14 +175,14 @@ absl::Status ParseExceptionClass(const Reader& r, const YAML::Node& n,
 }
 
 // The value of one expectation kind.
-absl::Status ParseExpectationValue(const Reader& r, const YAML::Node& v,
+absl::Status ParseExpectationValue(const YamlReader& r, const YAML::Node& v,
                                    const std::string& field,
                                    check::Expectation& e) {
   using check::ExpectationKind;
   switch (e.kind) {
     case ExpectationKind::kAppEndsWithin:
     case ExpectationKind::kDisconnectWithin: {
-      absl::StatusOr<sim::Duration> d = Duration(r, v, field);
+      absl::StatusOr<sim::Duration> d = ReadDuration(r, v, field);
       if (!d.ok()) return d.status();
       e.bound = *d;
       return absl::OkStatus();
@@ -313,7 +200,7 @@ absl::Status ParseExpectationValue(const Reader& r, const YAML::Node& v,
       return absl::OkStatus();
     }
     case ExpectationKind::kClientGetsAtLeast: {
-      absl::StatusOr<int64_t> c = Count(r, v, field, 1'000'000);
+      absl::StatusOr<int64_t> c = ReadCount(r, v, field, 1'000'000);
       if (!c.ok()) return c.status();
       e.count = *c;
       return absl::OkStatus();
@@ -334,7 +221,7 @@ bool SafeName(absl::string_view name) {
 
 // One `expect` entry: {name: NAME, <kind>: VALUE}; the name defaults to
 // the kind's key.
-absl::StatusOr<check::Expectation> ParseExpectation(const Reader& r,
+absl::StatusOr<check::Expectation> ParseExpectation(const YamlReader& r,
                                                     const YAML::Node& n,
                                                     const std::string& field) {
   const absl::Span<const char* const> keys = check::ExpectationKeys();
@@ -384,12 +271,12 @@ absl::StatusOr<check::Expectation> ParseExpectation(const Reader& r,
   return e;
 }
 
-absl::Status ParseExpect(const Reader& r, const YAML::Node& n,
+absl::Status ParseExpect(const YamlReader& r, const YAML::Node& n,
                          check::PropertyOptions& p) {
   if (!n.IsSequence()) {
     return r.At(n, "expect",
                 absl::StrCat("expected a list of expectations, got ",
-                             Reader::KindName(n)));
+                             YamlReader::KindName(n)));
   }
   std::set<std::string> names;
   for (size_t i = 0; i < n.size(); ++i) {
@@ -406,7 +293,7 @@ absl::Status ParseExpect(const Reader& r, const YAML::Node& n,
   return absl::OkStatus();
 }
 
-absl::Status ParseStrings(const Reader& r, const YAML::Node& root,
+absl::Status ParseStrings(const YamlReader& r, const YAML::Node& root,
                           ScenarioFile& f) {
   if (!root["format"]) {
     return r.At(
@@ -443,7 +330,7 @@ absl::Status ParseStrings(const Reader& r, const YAML::Node& root,
   return absl::OkStatus();
 }
 
-absl::Status ParseParts(const Reader& r, const YAML::Node& root,
+absl::Status ParseParts(const YamlReader& r, const YAML::Node& root,
                         ScenarioFile& f) {
   for (const char* key : {"server", "app", "client"}) {
     if (!root[key]) return r.At(root, key, "is missing");
@@ -453,9 +340,9 @@ absl::Status ParseParts(const Reader& r, const YAML::Node& root,
     SIM_RETURN_IF_ERROR(ParseMiddleware(r, root["middleware"], f.spec));
   }
   SIM_RETURN_IF_ERROR(
-      Named(r, root["app"], "app", "app", models::Apps(), &f.spec.app));
-  SIM_RETURN_IF_ERROR(Named(r, root["client"], "client", "client",
-                            models::Clients(), &f.spec.client));
+      ReadName(r, root["app"], "app", "app", models::Apps(), &f.spec.app));
+  SIM_RETURN_IF_ERROR(ReadName(r, root["client"], "client", "client",
+                               models::Clients(), &f.spec.client));
   if (root["bounds"]) {
     SIM_RETURN_IF_ERROR(ParseBounds(r, root["bounds"], f.properties));
   }
@@ -492,7 +379,7 @@ std::string ScenarioFile::Program() const {
 
 absl::StatusOr<ScenarioFile> ParseScenarioFile(absl::string_view text,
                                                absl::string_view path) {
-  const Reader r(path);
+  const YamlReader r(path);
   if (text.size() > kMaxScenarioFileBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", text.size(), " bytes; a scenario file is at ",
@@ -520,7 +407,7 @@ absl::StatusOr<ScenarioFile> ParseScenarioFile(absl::string_view text,
     return r.At(root, "(top)",
                 absl::StrCat("expected a map of fields (format, server, app, "
                              "client, ...), got ",
-                             Reader::KindName(root)));
+                             YamlReader::KindName(root)));
   }
   ScenarioFile f;
   f.path = std::string(path);
