@@ -35,12 +35,12 @@ class ReadyList {
   void PushBack(TaskState* t) {
     if (size_ == capacity_) Grow();
     TaskState* carry = t;  // a carried swap, not a memmove call
-    for (size_t k = 0; k <= size_; ++k) {
+    for (size_t k = 0; k < size_; ++k) {
       TaskState* next = data_[k];
       data_[k] = carry;
       carry = next;
     }
-    ++size_;
+    data_[size_++] = carry;  // the free slot is written, never read
   }
   // Makes `t` option 0.
   void PushFront(TaskState* t) {
