@@ -62,7 +62,7 @@ constexpr Names<WsOnAppExit> kWsOnAppExit[] = {
     {WsOnAppExit::kClose1000, "close-1000"},
     {WsOnAppExit::kClose1006, "close-1006"},
     {WsOnAppExit::kNothing, "nothing"}};
-constexpr Names<WsCode> kWsCode[] = {{WsCode::kPeer, "peer"},
+constexpr Names<WsCode> kWsCode[] = {{WsCode::kPeerOr1006, "peer"},
                                      {WsCode::k1006, "1006"},
                                      {WsCode::kNoKey, "no-code-key"},
                                      {WsCode::kNone, "nothing-queued"}};
@@ -210,8 +210,8 @@ void AddScopeAndTransportFields(FieldAdder& add) {
                  "event-loop transport: write errors and writes after close",
                  transport, kTransport),
       FieldProtocols::kBoth);
-  add(ENUM_FIELD("fin", "what the transport reader does with a clean FIN", fin,
-                 kFin),
+  add(ENUM_FIELD("fin", "what the transport reader does with a clean FIN",
+                 fin_handling, kFin),
       FieldProtocols::kBoth);
   add(ENUM_FIELD("flow-release",
                  "a send paused by backpressure when the connection is lost",

@@ -119,10 +119,11 @@ enum class WsLibrary : uint8_t {
 
 // The close code reported in websocket.disconnect.
 enum class WsCode : uint8_t {
-  kPeer,   // the peer's close-frame code (1005 if it had none)
-  k1006,   // always 1006 (unless the app closed: 1000; hypercorn)
-  kNoKey,  // the `code` key is missing (uvicorn 0.17.6 wsproto on RST)
-  kNone,   // nothing is queued at all (uvicorn 0.17.6 wsproto on FIN)
+  kPeerOr1006,  // the peer's close-frame code (1005 if it had none); after a
+                // FIN or an RST, which carry no frame: 1006
+  k1006,        // always 1006 (unless the app closed: 1000; hypercorn)
+  kNoKey,       // the `code` key is missing (uvicorn 0.17.6 wsproto on RST)
+  kNone,        // nothing is queued at all (uvicorn 0.17.6 wsproto on FIN)
 };
 
 // What the server sends when the app ends with the WebSocket still open.
@@ -153,7 +154,7 @@ struct ServerPolicy {
 
   // --- receive and the transport reader ---
   Delivery delivery = Delivery::kRepeat;
-  FinHandling fin = FinHandling::kConnectionLost;
+  FinHandling fin_handling = FinHandling::kConnectionLost;
   // A completed response counts as a disconnect (uvicorn: receive returns
   // http.disconnect; hypercorn, daphne: the stream is closed and one
   // disconnect is queued).
@@ -168,9 +169,9 @@ struct ServerPolicy {
   // wsproto glue (uvicorn 0.17.6): the app's own websocket.close queues a
   // websocket.disconnect carrying the app's code.
   bool ws_own_close_queues_disconnect = false;
-  WsCode ws_code_on_close_frame = WsCode::kPeer;
-  WsCode ws_code_on_fin = WsCode::kPeer;  // kPeer here means 1006
-  WsCode ws_code_on_rst = WsCode::kPeer;  // kPeer here means 1006
+  WsCode ws_code_on_close_frame = WsCode::kPeerOr1006;
+  WsCode ws_code_on_fin = WsCode::kPeerOr1006;
+  WsCode ws_code_on_rst = WsCode::kPeerOr1006;
   // The server checks its own closed flag before the library (hypercorn's
   // `closed`, daphne's `disconnected` stamp) and returns silently.
   bool ws_closed_guard = false;

@@ -103,7 +103,7 @@ void Server::NoteServerNoticed(NoticeCause cause) {
 bool Server::ReaderSawClose(const sim::Segment& segment, bool fin_ignorable) {
   if (segment.kind == sim::Segment::Kind::kData) return false;
   const bool fin = segment.kind == sim::Segment::Kind::kFin;
-  if (fin && fin_ignorable && policy_.fin == FinHandling::kIgnored) {
+  if (fin && fin_ignorable && policy_.fin_handling == FinHandling::kIgnored) {
     // h11 yields ConnectionClosed and the read loop just ends: nothing
     // reaches the protocol (hypercorn 0.13.2). The server has not noticed.
     executor_.Record(

@@ -355,7 +355,7 @@ sim::Task<SendReturn> Server::WsSendClose(Message m) {
     case WsLibrary::kWsproto:
       if (!second && policy_.ws_own_close_queues_disconnect) {
         // uvicorn wsproto queues a disconnect carrying the app's own code.
-        WsQueueDisconnect(code, WsCode::kPeer);
+        WsQueueDisconnect(code, WsCode::kPeerOr1006);
       }
       ws_app_closed_ = true;
       if (ws_state_ == WsState::kOpen) {
