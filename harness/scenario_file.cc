@@ -229,28 +229,30 @@ absl::StatusOr<check::Expectation> ParseExpectation(const YamlReader& r,
   allowed.push_back("name");
   SIM_RETURN_IF_ERROR(r.Keys(n, field, allowed));
   check::Expectation e;
-  const YAML::Node* value = nullptr;
+  YAML::Node value;  // a copy: the iterator hands out a temporary pair
+  bool found = false;
   std::string kind_key;
   for (auto it = n.begin(); it != n.end(); ++it) {
     const std::string key = it->first.Scalar();
     if (key == "name") continue;
-    if (value != nullptr) {
+    if (found) {
       return r.At(it->first, absl::StrCat(field, ".", key),
                   absl::StrCat("one expectation per entry (this one already "
                                "has ",
                                kind_key, ")"));
     }
     kind_key = key;
-    value = &it->second;
+    value = it->second;
+    found = true;
     e.kind = static_cast<check::ExpectationKind>(
         std::find(keys.begin(), keys.end(), key) - keys.begin());
   }
-  if (value == nullptr) {
+  if (!found) {
     return r.At(n, field,
                 absl::StrCat("needs one of: ", absl::StrJoin(keys, ", ")));
   }
   SIM_RETURN_IF_ERROR(
-      ParseExpectationValue(r, *value, absl::StrCat(field, ".", kind_key), e));
+      ParseExpectationValue(r, value, absl::StrCat(field, ".", kind_key), e));
   e.name = kind_key;
   if (n["name"]) {
     absl::StatusOr<std::string> name =

@@ -71,7 +71,8 @@ class YamlReader {
     }
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& key = it->first;
+      // A copy: the iterator hands out a temporary pair.
+      const YAML::Node key = it->first;
       const std::string where =
           Join(field, key.IsScalar() ? key.Scalar() : "?");
       if (!key.IsScalar()) return At(key, field, "keys must be plain names");
