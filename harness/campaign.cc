@@ -24,16 +24,6 @@ struct Unit {
   int64_t end;
 };
 
-// 64-bit FNV-1a; deterministic everywhere (never std::hash).
-uint64_t Fnv1a(absl::string_view text) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 class Shared {
  public:
   explicit Shared(CampaignObserver* observer) : observer_(observer) {}
@@ -117,9 +107,9 @@ class Shared {
 };
 
 void RunUnit(const CampaignOptions& o, const Unit& u, Shared& shared) {
-  auto scenario = check::CheckedScenario::Create(
-      o.targets[u.scenario].spec, o.targets[u.scenario].properties,
-      o.targets[u.scenario].program);
+  const Target& target = o.targets[u.scenario];
+  auto scenario = check::CheckedScenario::Create(target.spec, target.properties,
+                                                 target.program);
   SIM_CHECK(scenario.ok()) << scenario.status().message();
   check::CheckedScenario& s = **scenario;
   const std::string name = s.Name();

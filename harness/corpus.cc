@@ -173,11 +173,10 @@ absl::Status ParseEmbeddedFile(const nlohmann::json& j, absl::string_view file,
                       absl::StrCat("the embedded scenario_file's scenario, '",
                                    f->spec.ToString(), "'"));
   }
-  ScenarioFile named = *f;
-  named.path = std::string(file);
+  f->path = std::string(file);  // tokens name the corpus file itself
   e.scenario_file = *text;
   e.properties = f->properties;
-  e.program = named.Program();
+  e.program = f->Program();
   return absl::OkStatus();
 }
 

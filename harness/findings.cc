@@ -30,6 +30,15 @@ std::string Finding::OriginalToken() const {
   return sim::ReplayToken{scenario, original_tape}.Encode();
 }
 
+uint64_t Fnv1a(absl::string_view text) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
 std::string FindingKey(const check::Violation& v, absl::string_view scenario) {
   return absl::StrCat(v.property, "|", scenario, "|", v.signature);
 }

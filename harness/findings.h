@@ -57,6 +57,10 @@ struct Target {
   }
 };
 
+// 64-bit FNV-1a: deterministic everywhere (never std::hash). Seeds a
+// scenario's runs (campaigns) and names a file's content (scenario files).
+uint64_t Fnv1a(absl::string_view text);
+
 // What de-duplicates findings: "property|scenario|signature".
 std::string FindingKey(const check::Violation& violation,
                        absl::string_view scenario);

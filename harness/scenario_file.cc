@@ -1,7 +1,6 @@
 #include "harness/scenario_file.h"
 
 #include <fstream>
-#include <iterator>
 #include <set>
 #include <vector>
 
@@ -14,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "harness/corpus.h"
+#include "harness/findings.h"
 #include "harness/yaml_reader.h"
 #include "models/app/apps.h"
 #include "models/app/middleware.h"
@@ -32,16 +32,6 @@ const std::vector<std::string> kTopKeys = {
     "format", "name",   "title",  "link",   "server",     "middleware",
     "app",    "client", "linger", "bounds", "properties", "expect"};
 const std::vector<std::string> kBoundKeys = {"receive", "app-end", "log-lines"};
-
-// 64-bit FNV-1a as 16 hex digits; deterministic everywhere.
-std::string ContentHash(absl::string_view text) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return absl::StrFormat("%016x", h);
-}
 
 // server: NAME, or {preset: NAME, <policy field>: VALUE, ...}.
 absl::Status ParseServer(const YamlReader& r, const YAML::Node& n,
@@ -413,7 +403,7 @@ absl::StatusOr<ScenarioFile> ParseScenarioFile(absl::string_view text,
   }
   ScenarioFile f;
   f.path = std::string(path);
-  f.content_hash = ContentHash(text);
+  f.content_hash = absl::StrFormat("%016x", Fnv1a(text));
   f.text = std::string(text);
   try {
     SIM_RETURN_IF_ERROR(r.Keys(root, "", kTopKeys));
