@@ -22,9 +22,8 @@ CheckedScenario::CheckedScenario(std::unique_ptr<models::Scenario> scenario,
     : scenario_(std::move(scenario)),
       properties_(properties),
       program_(program.empty() ? scenario_->Name() : std::move(program)) {
-  const PropertyInfo* twin = FindProperty("middleware-transparency");
   transparency_ = !scenario_->spec().middleware.empty() &&
-                  properties_.only.Has(PropertyIndex(*twin));
+                  properties_.only.Has(PropertyIndex(TwinProperty()));
 }
 
 std::string CheckedScenario::Check(sim::Executor& executor,

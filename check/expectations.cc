@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "check/properties.h"
 
 namespace check {
 namespace {
@@ -15,10 +16,6 @@ constexpr const char* kKeys[] = {
     "send-after-close-returns", "disconnect-within",  "client-gets-at-least",
 };
 
-bool Closed(const Outcome& o) {
-  return o.client_closed != sim::Time::Infinite();
-}
-
 Violation Broken(const Expectation& e, std::string signature,
                  std::string detail) {
   return Violation{e.name, std::move(signature),
@@ -27,23 +24,22 @@ Violation Broken(const Expectation& e, std::string signature,
 
 void AppEndsWithin(const Expectation& e, const Outcome& o,
                    const sim::RunResult& r, std::vector<Violation>& out) {
-  if (!Closed(o)) return;
-  const sim::Time due = o.client_closed + e.bound;
-  if (o.app_end == models::AppEnd::kRunning) {
-    if (r.verdict == sim::RunVerdict::kQuiescent || o.end_time > due) {
+  switch (AppOutlived(o, r, e.bound)) {
+    case Outlived::kNo:
+      return;
+    case Outlived::kRunning:
       out.push_back(Broken(
           e, "running",
           absl::StrCat("the app was still running at ", o.end_time.ToString(),
                        "; the client closed at ", o.client_closed.ToString())));
-    }
-    return;
-  }
-  if (o.app_end_time > due) {
-    out.push_back(
-        Broken(e, "late",
-               absl::StrCat("the app ended ",
-                            (o.app_end_time - o.client_closed).ToString(),
-                            " after the client closed")));
+      return;
+    case Outlived::kEndedLate:
+      out.push_back(
+          Broken(e, "late",
+                 absl::StrCat("the app ended ",
+                              (o.app_end_time - o.client_closed).ToString(),
+                              " after the client closed")));
+      return;
   }
 }
 
@@ -77,28 +73,21 @@ void SendAfterClose(const Expectation& e, const Outcome& o, bool raises,
 
 void DisconnectWithin(const Expectation& e, const Outcome& o,
                       const sim::RunResult& r, std::vector<Violation>& out) {
-  if (!Closed(o)) return;
-  for (const models::ReceiveRecord& rec : o.receives) {
-    const sim::Time due = std::max(rec.start, o.client_closed) + e.bound;
-    const bool got = !rec.cancelled && rec.message.IsDisconnect();
-    if ((got || rec.cancelled) && rec.time > due) {
-      out.push_back(Broken(
-          e, got ? "late" : "blocked",
-          absl::StrCat("receive() called at ", rec.start.ToString(),
-                       got ? " got the disconnect at " : " still waited at ",
-                       rec.time.ToString())));
-      return;
-    }
-  }
-  if (!o.receive_pending) return;
-  const sim::Time due =
-      std::max(o.receive_pending_since, o.client_closed) + e.bound;
-  if (r.verdict == sim::RunVerdict::kQuiescent || o.end_time > due) {
+  const LateReceive late = FirstLateReceive(o, r, e.bound);
+  if (late.kind == LateReceive::Kind::kNone) return;
+  if (late.kind == LateReceive::Kind::kNeverReturned) {
     out.push_back(Broken(
         e, "never",
         absl::StrCat("receive() called at ", o.receive_pending_since.ToString(),
                      " never returned")));
+    return;
   }
+  const bool got = late.kind == LateReceive::Kind::kLate;
+  out.push_back(
+      Broken(e, got ? "late" : "blocked",
+             absl::StrCat("receive() called at ", late.record->start.ToString(),
+                          got ? " got the disconnect at " : " still waited at ",
+                          late.record->time.ToString())));
 }
 
 void ClientGetsAtLeast(const Expectation& e, const Outcome& o,

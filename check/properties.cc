@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "models/asgi/registry.h"
+#include "sim/check.h"
 
 namespace check {
 namespace {
@@ -129,13 +130,14 @@ void CheckDelivery(const PropertyInfo& self, const CheckContext& c,
                    std::vector<Violation>& out) {
   const Outcome& o = c.outcome;
   const sim::RunResult& r = c.result;
-  const PropertyOptions& opts = c.options;
-  if (!Closed(o)) return;
   const sim::Time close = o.client_closed;
-  bool delivered = false;
-  for (const ReceiveRecord& rec : o.receives) {
-    const sim::Time due = std::max(rec.start, close) + opts.receive_bound;
-    if (rec.cancelled && rec.time > due) {
+  const LateReceive late = FirstLateReceive(o, r, c.options.receive_bound);
+  const bool delivered = late.delivered_before;
+  switch (late.kind) {
+    case LateReceive::Kind::kNone:
+      return;
+    case LateReceive::Kind::kBlocked: {
+      const ReceiveRecord& rec = *late.record;
       Add(out, self, delivered ? "once-then-blocks" : "never",
           absl::StrCat("receive() called at ", rec.start.ToString(),
                        " was still waiting at ", rec.time.ToString(), ", ",
@@ -144,21 +146,14 @@ void CheckDelivery(const PropertyInfo& self, const CheckContext& c,
                        delivered ? " (a disconnect came earlier)" : ""));
       return;
     }
-    if (!rec.cancelled && rec.message.IsDisconnect()) {
-      if (rec.time > due) {
-        Add(out, self, "late",
-            absl::StrCat("the disconnect came ", (rec.time - close).ToString(),
-                         " after the client closed (bound ",
-                         opts.receive_bound.ToString(), ")"));
-        return;
-      }
-      delivered = true;
-    }
-  }
-  if (o.receive_pending) {
-    const sim::Time due =
-        std::max(o.receive_pending_since, close) + opts.receive_bound;
-    if (r.verdict == sim::RunVerdict::kQuiescent || o.end_time > due) {
+    case LateReceive::Kind::kLate:
+      Add(out, self, "late",
+          absl::StrCat("the disconnect came ",
+                       (late.record->time - close).ToString(),
+                       " after the client closed (bound ",
+                       c.options.receive_bound.ToString(), ")"));
+      return;
+    case LateReceive::Kind::kNeverReturned:
       Add(out, self, delivered ? "once-then-blocks" : "never",
           absl::StrCat("receive() called at ",
                        o.receive_pending_since.ToString(),
@@ -166,7 +161,7 @@ void CheckDelivery(const PropertyInfo& self, const CheckContext& c,
                        ", ", sim::RunVerdictName(r.verdict),
                        "); the client closed at ", close.ToString(),
                        delivered ? "; a disconnect came earlier" : ""));
-    }
+      return;
   }
 }
 
@@ -174,25 +169,23 @@ void CheckZombie(const PropertyInfo& self, const CheckContext& c,
                  std::vector<Violation>& out) {
   const Outcome& o = c.outcome;
   const sim::RunResult& r = c.result;
-  const PropertyOptions& opts = c.options;
-  if (!Closed(o)) return;
-  if (o.app_end == AppEnd::kRunning) {
-    if (r.verdict == sim::RunVerdict::kQuiescent ||
-        o.end_time - o.client_closed > opts.app_end_bound) {
+  switch (AppOutlived(o, r, c.options.app_end_bound)) {
+    case Outlived::kNo:
+      return;
+    case Outlived::kRunning:
       Add(out, self, "running",
           absl::StrCat("the app was still running when the run ended at ",
                        o.end_time.ToString(), " (",
                        sim::RunVerdictName(r.verdict),
                        "); the client closed at ", o.client_closed.ToString()));
-    }
-    return;
-  }
-  if (o.app_end_time - o.client_closed > opts.app_end_bound) {
-    Add(out, self, "late-end",
-        absl::StrCat("the app ended ",
-                     (o.app_end_time - o.client_closed).ToString(),
-                     " after the client closed (bound ",
-                     opts.app_end_bound.ToString(), ")"));
+      return;
+    case Outlived::kEndedLate:
+      Add(out, self, "late-end",
+          absl::StrCat("the app ended ",
+                       (o.app_end_time - o.client_closed).ToString(),
+                       " after the client closed (bound ",
+                       c.options.app_end_bound.ToString(), ")"));
+      return;
   }
 }
 
@@ -425,6 +418,51 @@ absl::Span<const PropertyInfo> Properties() { return kProperties; }
 
 const PropertyInfo* FindProperty(absl::string_view name) {
   return models::FindByName(Properties(), name);
+}
+
+const PropertyInfo& TwinProperty() {
+  for (const PropertyInfo& p : kProperties) {
+    if (p.needs_twin()) return p;
+  }
+  SIM_CHECK(false) << "no property needs a twin";
+  return kProperties[0];
+}
+
+Outlived AppOutlived(const Outcome& o, const sim::RunResult& r,
+                     sim::Duration bound) {
+  if (!Closed(o)) return Outlived::kNo;
+  if (o.app_end == AppEnd::kRunning) {
+    const bool over = r.verdict == sim::RunVerdict::kQuiescent ||
+                      o.end_time - o.client_closed > bound;
+    return over ? Outlived::kRunning : Outlived::kNo;
+  }
+  return o.app_end_time - o.client_closed > bound ? Outlived::kEndedLate
+                                                  : Outlived::kNo;
+}
+
+LateReceive FirstLateReceive(const Outcome& o, const sim::RunResult& r,
+                             sim::Duration bound) {
+  LateReceive out;
+  if (!Closed(o)) return out;
+  for (const ReceiveRecord& rec : o.receives) {
+    const sim::Time due = std::max(rec.start, o.client_closed) + bound;
+    const bool got = !rec.cancelled && rec.message.IsDisconnect();
+    if ((rec.cancelled || got) && rec.time > due) {
+      out.kind = rec.cancelled ? LateReceive::Kind::kBlocked
+                               : LateReceive::Kind::kLate;
+      out.record = &rec;
+      return out;
+    }
+    out.delivered_before |= got;
+  }
+  if (o.receive_pending) {
+    const sim::Time due =
+        std::max(o.receive_pending_since, o.client_closed) + bound;
+    if (r.verdict == sim::RunVerdict::kQuiescent || o.end_time > due) {
+      out.kind = LateReceive::Kind::kNeverReturned;
+    }
+  }
+  return out;
 }
 
 size_t PropertyIndex(const PropertyInfo& info) {

@@ -92,12 +92,35 @@ struct PropertyInfo {
 };
 absl::Span<const PropertyInfo> Properties();
 const PropertyInfo* FindProperty(absl::string_view name);
+// The row that compares a scenario with its twin (middleware-transparency).
+const PropertyInfo& TwinProperty();
 // The index of `info` in Properties(). REQUIRES: `info` is a row of it.
 size_t PropertyIndex(const PropertyInfo& info);
 
 // A violation of `self`: the property's name comes from its row.
 Violation MakeViolation(const PropertyInfo& self, std::string signature,
                         std::string detail);
+
+// Bound checks shared by the properties (zombie, disconnect-delivery) and
+// the expectations (app-ends-within, disconnect-within), which word them
+// differently.
+enum class Outlived : uint8_t { kNo, kRunning, kEndedLate };
+// Whether the app outlived `bound` after the client's close: still running
+// at the end of the run (or at a quiescent end), or ended later than that.
+Outlived AppOutlived(const models::Outcome& outcome,
+                     const sim::RunResult& result, sim::Duration bound);
+
+struct LateReceive {
+  enum class Kind : uint8_t { kNone, kBlocked, kLate, kNeverReturned };
+  Kind kind = Kind::kNone;
+  const models::ReceiveRecord* record = nullptr;  // kBlocked, kLate
+  bool delivered_before = false;                  // a disconnect came earlier
+};
+// The first receive() that did not get the disconnect within `bound` of
+// max(its call, the client's close): cancelled while waiting (blocked),
+// got it late, or still pending at the end of the run.
+LateReceive FirstLateReceive(const models::Outcome& outcome,
+                             const sim::RunResult& result, sim::Duration bound);
 
 // Every enabled property judged on one run's outcome alone (all but those
 // that need a twin), in table order.

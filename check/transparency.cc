@@ -30,13 +30,6 @@ Observables Observe(const Outcome& o) {
   return ob;
 }
 
-// The property's row.
-const PropertyInfo& Self() {
-  static const PropertyInfo* const self =
-      FindProperty("middleware-transparency");
-  return *self;
-}
-
 }  // namespace
 
 std::optional<Violation> CompareTwins(const models::ScenarioSpec& spec) {
@@ -56,7 +49,7 @@ std::optional<Violation> CompareTwins(const models::ScenarioSpec& spec) {
                        const char* who, const char* did, const char* did_not,
                        const char* what) {
     return MakeViolation(
-        Self(), signature,
+        TwinProperty(), signature,
         absl::StrCat("with ", mw, " the ", who, " ", with ? did : did_not, what,
                      "; without it, it ", without ? "did" : "did not"));
   };
@@ -67,7 +60,7 @@ std::optional<Violation> CompareTwins(const models::ScenarioSpec& spec) {
   }
   if (a.app_end != b.app_end) {
     return MakeViolation(
-        Self(), "app-end",
+        TwinProperty(), "app-end",
         absl::StrCat("with ", mw, " the app ", AppEndName(a.app_end),
                      "; without it, ", AppEndName(b.app_end)));
   }
@@ -84,7 +77,7 @@ std::optional<Violation> CompareTwins(const models::ScenarioSpec& spec) {
       (a.final_body - b.final_body > sim::Seconds(1) ||
        b.final_body - a.final_body > sim::Seconds(1))) {
     return MakeViolation(
-        Self(), "completion-time",
+        TwinProperty(), "completion-time",
         absl::StrCat("with ", mw, " the client got the final body at ",
                      a.final_body.ToString(), "; without it, at ",
                      b.final_body.ToString()));
