@@ -47,8 +47,6 @@ class CheckedScenario : public sim::Program {
   sim::ExecutorOptions executor_options(bool record_trace = false) const {
     return scenario_->executor_options(record_trace);
   }
-  const models::Scenario& scenario() const { return *scenario_; }
-  const PropertyOptions& properties() const { return properties_; }
   // The last finished run's outcome and the properties it violated.
   const models::Outcome& outcome() const { return scenario_->outcome(); }
   const std::vector<Violation>& violations() const { return violations_; }

@@ -60,9 +60,6 @@ class StrategyWrapper : public Strategy {
   ChoiceSource& source() override { return target_->source(); }
   bool exhausted() const override { return target_->exhausted(); }
 
- protected:
-  Strategy& target() { return *target_; }
-
  private:
   std::unique_ptr<Strategy> target_;
 };
