@@ -7,10 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "check/properties.h"
-#include "models/app/apps.h"
 #include "models/app/middleware.h"
 #include "models/asgi/outcome.h"
-#include "models/client/client.h"
+#include "models/client/program.h"
+#include "models/lang/catalog.h"
 #include "models/server/presets.h"
 #include "sim/strategy.h"
 #include "sim/tape_source.h"
@@ -27,7 +27,7 @@ nlohmann::json ListJson() {
                             {"http", p.http},
                             {"websocket", p.websocket}});
   }
-  for (const models::AppInfo& a : models::Apps()) {
+  for (const models::lang::ProgramInfo& a : models::lang::CatalogApps()) {
     j["apps"].push_back(
         {{"name", a.name},
          {"description", a.description},
@@ -37,7 +37,7 @@ nlohmann::json ListJson() {
     j["middleware"].push_back(
         {{"name", m.name}, {"description", m.description}});
   }
-  for (const models::ClientInfo& c : models::Clients()) {
+  for (const models::lang::ProgramInfo& c : models::lang::CatalogClients()) {
     j["clients"].push_back(
         {{"name", c.name},
          {"description", c.description},
@@ -72,8 +72,8 @@ void PrintModelsText() {
                                       : " [WebSocket]");
   }
   std::printf("\napps (--app):\n");
-  for (const models::AppInfo& a : models::Apps()) {
-    std::printf("  %-26s %s [%s]\n", a.name, a.description,
+  for (const models::lang::ProgramInfo& a : models::lang::CatalogApps()) {
+    std::printf("  %-26s %s [%s]\n", a.name.c_str(), a.description.c_str(),
                 ProtocolTag(a.protocol));
   }
   std::printf("\nmiddleware (--middleware, repeatable, outermost first):\n");
@@ -81,8 +81,8 @@ void PrintModelsText() {
     std::printf("  %-26s %s\n", m.name, m.description);
   }
   std::printf("\nclients (--client):\n");
-  for (const models::ClientInfo& c : models::Clients()) {
-    std::printf("  %-26s %s [%s]\n", c.name, c.description,
+  for (const models::lang::ProgramInfo& c : models::lang::CatalogClients()) {
+    std::printf("  %-26s %s [%s]\n", c.name.c_str(), c.description.c_str(),
                 ProtocolTag(c.protocol));
   }
   std::printf("\npolicy overrides (--FIELD=VALUE), by group:\n");

@@ -14,12 +14,12 @@
 #include "absl/strings/str_replace.h"
 #include "harness/corpus.h"
 #include "harness/findings.h"
-#include "harness/yaml_reader.h"
-#include "models/app/apps.h"
 #include "models/app/middleware.h"
 #include "models/asgi/py_exceptions.h"
 #include "models/asgi/registry.h"
-#include "models/client/client.h"
+#include "models/lang/catalog.h"
+#include "models/lang/program_parser.h"
+#include "models/lang/yaml_reader.h"
 #include "models/server/policy.h"
 #include "models/server/presets.h"
 #include "sim/check.h"
@@ -27,6 +27,11 @@
 
 namespace harness {
 namespace {
+
+using models::lang::ReadCount;
+using models::lang::ReadDuration;
+using models::lang::ReadName;
+using models::lang::YamlReader;
 
 const std::vector<std::string> kTopKeys = {
     "format", "name",   "title",  "link",   "server",     "middleware",
@@ -322,6 +327,69 @@ absl::Status ParseStrings(const YamlReader& r, const YAML::Node& root,
   return absl::OkStatus();
 }
 
+// app: or client:, as a catalog name with parameters ("ws-push:messages=5"),
+// {use: NAME, with: {param: value}}, or a program written inline.
+template <class Program>
+absl::Status ParseProgram(const YamlReader& r, const YAML::Node& n,
+                          models::ScenarioSpec& spec) {
+  constexpr bool kApp = std::is_same_v<Program, models::AppProgram>;
+  const char* field = kApp ? "app" : "client";
+  std::string& name = kApp ? spec.app : spec.client;
+  auto resolve = [&](const std::string& ref) -> absl::Status {
+    absl::Status st = kApp ? models::lang::ResolveApp(ref).status()
+                           : models::lang::ResolveClient(ref).status();
+    if (!st.ok()) return r.At(n, field, st.message());
+    name = ref;
+    return absl::OkStatus();
+  };
+  if (n.IsScalar()) return resolve(n.Scalar());
+  if (n.IsMap() && n["use"]) {
+    SIM_RETURN_IF_ERROR(r.Keys(n, field, {"use", "with"}));
+    models::lang::ProgramRef ref;
+    absl::StatusOr<std::string> use =
+        r.Scalar(n["use"], YamlReader::Join(field, "use"), "a catalog name");
+    if (!use.ok()) return use.status();
+    ref.name = *use;
+    if (const YAML::Node with = n["with"]) {
+      if (!with.IsMap()) {
+        return r.At(with, YamlReader::Join(field, "with"),
+                    "expected a map of parameter: value");
+      }
+      for (auto it = with.begin(); it != with.end(); ++it) {
+        const YAML::Node key = it->first;
+        const YAML::Node value = it->second;
+        if (!key.IsScalar() || !value.IsScalar()) {
+          return r.At(key, YamlReader::Join(field, "with"),
+                      "expected parameter: scalar value");
+        }
+        ref.params.emplace_back(key.Scalar(), value.Scalar());
+      }
+    }
+    return resolve(models::lang::RefToString(ref));
+  }
+  if (!n.IsMap()) {
+    return r.At(n, field,
+                absl::StrCat("expected a catalog name, {use: NAME, with: "
+                             "{...}} or a program {steps: [...]}, got ",
+                             YamlReader::KindName(n)));
+  }
+  models::lang::ParseContext c(r, field);
+  if constexpr (kApp) {
+    absl::StatusOr<std::shared_ptr<models::AppProgram>> p =
+        models::lang::ParseAppProgram(c, n, {});
+    if (!p.ok()) return p.status();
+    name = (*p)->name.empty() ? "inline" : (*p)->name;
+    spec.app_program = *std::move(p);
+  } else {
+    absl::StatusOr<std::shared_ptr<models::ClientProgram>> p =
+        models::lang::ParseClientProgram(c, n, {});
+    if (!p.ok()) return p.status();
+    name = (*p)->name.empty() ? "inline" : (*p)->name;
+    spec.client_program = *std::move(p);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ParseParts(const YamlReader& r, const YAML::Node& root,
                         ScenarioFile& f) {
   for (const char* key : {"server", "app", "client"}) {
@@ -331,10 +399,9 @@ absl::Status ParseParts(const YamlReader& r, const YAML::Node& root,
   if (root["middleware"]) {
     SIM_RETURN_IF_ERROR(ParseMiddleware(r, root["middleware"], f.spec));
   }
+  SIM_RETURN_IF_ERROR(ParseProgram<models::AppProgram>(r, root["app"], f.spec));
   SIM_RETURN_IF_ERROR(
-      ReadName(r, root["app"], "app", "app", models::Apps(), &f.spec.app));
-  SIM_RETURN_IF_ERROR(ReadName(r, root["client"], "client", "client",
-                               models::Clients(), &f.spec.client));
+      ParseProgram<models::ClientProgram>(r, root["client"], f.spec));
   if (root["bounds"]) {
     SIM_RETURN_IF_ERROR(ParseBounds(r, root["bounds"], f.properties));
   }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "models/asgi/events.h"
 #include "models/asgi/registry.h"
+#include "models/lang/catalog.h"
 #include "models/server/server.h"
 #include "sim/check.h"
 
@@ -151,8 +152,13 @@ std::string ScenarioSpec::ToString() const {
   std::vector<std::string> parts;
   parts.push_back("server=" + server);
   for (const std::string& m : middleware) parts.push_back("mw=" + m);
-  parts.push_back("app=" + app);
-  parts.push_back("client=" + client);
+  // Parameters joined with ';' (',' separates the spec's parts).
+  auto canonical = [](const std::string& ref) {
+    absl::StatusOr<lang::ProgramRef> r = lang::ParseRef(ref);
+    return r.ok() ? lang::RefToString(*r) : ref;
+  };
+  parts.push_back("app=" + canonical(app));
+  parts.push_back("client=" + canonical(client));
   if (!linger.empty()) parts.push_back("linger=" + linger);
   std::vector<std::pair<std::string, std::string>> sorted = overrides;
   auto rank = [](const std::string& field) {
@@ -219,13 +225,22 @@ absl::StatusOr<std::unique_ptr<Scenario>> Scenario::Create(
   absl::StatusOr<const Preset*> preset =
       Lookup(Presets(), "server", spec.server);
   if (!preset.ok()) return preset.status();
-  absl::StatusOr<const AppInfo*> app = Lookup(Apps(), "app", spec.app);
-  if (!app.ok()) return app.status();
-  s->app_ = *app;
-  absl::StatusOr<const ClientInfo*> client =
-      Lookup(Clients(), "client", spec.client);
-  if (!client.ok()) return client.status();
-  s->client_ = *client;
+  if (spec.app_program) {
+    s->app_ = spec.app_program;
+  } else {
+    absl::StatusOr<std::shared_ptr<const AppProgram>> app =
+        lang::ResolveApp(spec.app);
+    if (!app.ok()) return app.status();
+    s->app_ = *std::move(app);
+  }
+  if (spec.client_program) {
+    s->client_ = spec.client_program;
+  } else {
+    absl::StatusOr<std::shared_ptr<const ClientProgram>> client =
+        lang::ResolveClient(spec.client);
+    if (!client.ok()) return client.status();
+    s->client_ = *std::move(client);
+  }
   s->protocol_ = s->app_->protocol;
   if (s->client_->protocol != s->protocol_) {
     return absl::InvalidArgumentError(
@@ -275,7 +290,7 @@ void Scenario::Start(sim::Executor& ex) {
   World& w = *world_;
   w.outcome.sends.reserve(32);
   w.futures.reserve(32);
-  w.apps.push_back(app_->make(w.app_context));
+  w.apps.push_back(MakeProgramApp(app_, w.app_context));
   w.apps.push_back(std::make_unique<ObserverApp>(w.app_context, *w.apps.back(),
                                                  w.futures, linger_));
   for (size_t i = middleware_.size(); i > 0; --i) {
@@ -283,7 +298,7 @@ void Scenario::Start(sim::Executor& ex) {
   }
   w.server = std::make_unique<Server>(ex, w.connection.server(), policy_,
                                       *w.apps.back(), w.outcome, protocol_);
-  w.client = client_->make(w.client_context);
+  w.client = MakeProgramClient(client_, w.client_context);
   w.server->Start();
   ex.Spawn(w.client->Run(), "client");
 }

@@ -25,10 +25,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "models/app/apps.h"
 #include "models/app/middleware.h"
+#include "models/app/program.h"
 #include "models/asgi/outcome.h"
-#include "models/client/client.h"
+#include "models/client/program.h"
 #include "models/server/policy.h"
 #include "models/server/presets.h"
 #include "sim/connection.h"
@@ -40,12 +40,16 @@ namespace models {
 struct ScenarioSpec {
   std::string server;
   std::vector<std::string> middleware;  // outermost first
-  std::string app;
-  std::string client;
+  std::string app;     // a catalog name, with parameters: "ws-push:messages=5"
+  std::string client;  // the same: "ws-close-1000:code=4001;reason=bye"
   std::vector<std::pair<std::string, std::string>> overrides;  // field, value
   // The app lingers this long after its script returns normally, as the
   // conformance suite's apps do ("30s"); empty = not at all.
   std::string linger;
+  // Programs written inline (in a scenario file): used instead of looking
+  // `app` or `client` up in the catalog, which then only name them.
+  std::shared_ptr<const AppProgram> app_program;
+  std::shared_ptr<const ClientProgram> client_program;
 
   // The canonical one-line form (overrides in field order).
   std::string ToString() const;
@@ -85,9 +89,9 @@ class Scenario : public sim::Program {
   std::string name_;
   ServerPolicy policy_;
   Protocol protocol_ = Protocol::kHttp;
-  const AppInfo* app_ = nullptr;
+  std::shared_ptr<const AppProgram> app_;
   std::vector<const MiddlewareInfo*> middleware_;
-  const ClientInfo* client_ = nullptr;
+  std::shared_ptr<const ClientProgram> client_;
   sim::Duration linger_;
   std::unique_ptr<World> world_;
   Outcome last_outcome_;

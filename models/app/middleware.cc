@@ -5,7 +5,6 @@
 #include <memory>
 #include <vector>
 
-#include "models/app/apps.h"
 #include "models/asgi/events.h"
 #include "models/asgi/py_exceptions.h"
 #include "models/asgi/registry.h"
@@ -13,6 +12,15 @@
 
 namespace models {
 namespace {
+
+// Calls receive() until it returns a message of `type` (a disconnect),
+// discarding the others.
+sim::Task<void> ReceiveUntil(Channel& channel, MessageType type) {
+  for (;;) {
+    Message m = co_await channel.Receive();
+    if (m.type == type) co_return;
+  }
+}
 
 class PassThrough : public App {
  public:

@@ -110,6 +110,7 @@ struct Outcome {
   // code.
   std::optional<ClientCloseKind> client_close_kind;
   int32_t client_close_code = kNoCode;
+  std::string client_close_reason;  // of the client's close frame
 
   // App-model bookkeeping (apps with cleanup and background work).
   bool cleanup_armed = false;  // the app entered a block with cleanup

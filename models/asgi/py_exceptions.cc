@@ -1,5 +1,7 @@
 #include "models/asgi/py_exceptions.h"
 
+#include <utility>
+
 #include "absl/strings/str_join.h"
 #include "sim/task.h"
 
@@ -69,6 +71,42 @@ ExceptionInfo Describe(const std::exception_ptr& error) {
     info.mro = kForeignMro;
   }
   return info;
+}
+
+namespace {
+
+template <class E>
+std::exception_ptr Make(std::string message) {
+  return std::make_exception_ptr(E(std::move(message)));
+}
+
+}  // namespace
+
+std::exception_ptr MakeException(absl::string_view name, std::string message) {
+  using Factory = std::exception_ptr (*)(std::string);
+  static constexpr std::pair<const char*, Factory> kFactories[] = {
+      {BaseException::kMro[0], &Make<BaseException>},
+      {Exception::kMro[0], &Make<Exception>},
+      {OSError::kMro[0], &Make<OSError>},
+      {RuntimeError::kMro[0], &Make<RuntimeError>},
+      {ValueError::kMro[0], &Make<ValueError>},
+      {AttributeError::kMro[0], &Make<AttributeError>},
+      {AssertionError::kMro[0], &Make<AssertionError>},
+      {ClientDisconnected::kMro[0], &Make<ClientDisconnected>},
+      {WebSocketException::kMro[0], &Make<WebSocketException>},
+      {ConnectionClosed::kMro[0], &Make<ConnectionClosed>},
+      {ConnectionClosedOK::kMro[0], &Make<ConnectionClosedOK>},
+      {ConnectionClosedError::kMro[0], &Make<ConnectionClosedError>},
+      {InvalidState::kMro[0], &Make<InvalidState>},
+      {ProtocolError::kMro[0], &Make<ProtocolError>},
+      {LocalProtocolError::kMro[0], &Make<LocalProtocolError>},
+      {Disconnected::kMro[0], &Make<Disconnected>},
+      {UnexpectedMessageError::kMro[0], &Make<UnexpectedMessageError>},
+  };
+  for (const auto& [n, make] : kFactories) {
+    if (name == n) return make(std::move(message));
+  }
+  return nullptr;
 }
 
 std::string MroString(absl::Span<const char* const> mro) {

@@ -127,6 +127,10 @@ absl::Span<const char* const> TypeNames();
 // "ClientDisconnected > OSError > Exception > BaseException".
 std::string MroString(absl::Span<const char* const> mro);
 
+// An exception of the class called `name` (one of TypeNames() but
+// CancelledError, TimeoutError and the groups), or nullptr.
+std::exception_ptr MakeException(absl::string_view name, std::string message);
+
 }  // namespace py
 
 #endif  // HANGUP_MODELS_ASGI_PY_EXCEPTIONS_H_

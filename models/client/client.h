@@ -1,20 +1,18 @@
-// The client interface and the client models: a Client drives the client end
-// of the connection (sends the request or the handshake, reads, and closes by
-// FIN, RST or a WebSocket close frame at a fixed or tape-drawn moment) and
-// writes what it got into the outcome record.
+// The client interface: a Client drives the client end of the connection
+// (sends the request or the handshake, reads, and closes by FIN, RST or a
+// WebSocket close frame at a fixed or tape-drawn moment) and writes what it
+// got into the outcome record. Clients are programs (models/client/program.h)
+// from the catalog's files (catalog/clients/).
 //
-//   const models::ClientInfo* info = models::FindClient("http-fin-after-1");
-//   std::unique_ptr<models::Client> client = info->make(context);
+//   std::unique_ptr<models::Client> client = MakeProgramClient(p, context);
 //   executor.Spawn(client->Run(), "client");
 //
-// Thread-safety: the table is static and immutable; a client serves one run.
+// Thread-safety: a client serves one run.
 #ifndef HANGUP_MODELS_CLIENT_CLIENT_H_
 #define HANGUP_MODELS_CLIENT_CLIENT_H_
 
 #include <memory>
 
-#include "absl/strings/string_view.h"
-#include "absl/types/span.h"
 #include "models/asgi/asgi.h"
 #include "models/asgi/outcome.h"
 #include "sim/connection.h"
@@ -34,16 +32,6 @@ class Client {
   virtual ~Client() = default;
   virtual sim::Task<void> Run() = 0;
 };
-
-struct ClientInfo {
-  const char* name;
-  const char* description;
-  Protocol protocol;
-  std::unique_ptr<Client> (*make)(ClientContext& context);
-};
-
-absl::Span<const ClientInfo> Clients();
-const ClientInfo* FindClient(absl::string_view name);
 
 }  // namespace models
 

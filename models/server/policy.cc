@@ -1,5 +1,6 @@
 #include "models/server/policy.h"
 
+#include <limits>
 #include <optional>
 #include <utility>
 
@@ -381,13 +382,16 @@ std::optional<sim::Duration> ParseDuration(absl::string_view text) {
   int64_t unit_ns = 0;  // no unit: only "0" is a duration
   if (absl::ConsumeSuffix(&digits, "ms")) {
     unit_ns = 1000'000;
+  } else if (absl::ConsumeSuffix(&digits, "us")) {
+    unit_ns = 1000;
   } else if (absl::ConsumeSuffix(&digits, "s")) {
     unit_ns = 1000'000'000;
   } else if (text == "0") {
     unit_ns = 1;
   }
   int64_t n = 0;
-  if (unit_ns == 0 || !absl::SimpleAtoi(digits, &n) || n < 0) {
+  if (unit_ns == 0 || !absl::SimpleAtoi(digits, &n) || n < 0 ||
+      n > std::numeric_limits<int64_t>::max() / unit_ns) {
     return std::nullopt;
   }
   return sim::Nanos(n * unit_ns);

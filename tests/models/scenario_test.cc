@@ -10,11 +10,11 @@
 #include "absl/strings/string_view.h"
 #include "check/violation.h"
 #include "gtest/gtest.h"
-#include "models/app/apps.h"
 #include "models/app/middleware.h"
 #include "models/asgi/outcome.h"
 #include "models/asgi/registry.h"
 #include "models/client/client.h"
+#include "models/lang/catalog.h"
 #include "models/server/presets.h"
 #include "sim/trace.h"
 #include "tests/testing/test_util.h"
@@ -79,9 +79,10 @@ TEST(ScenarioSpec, DurationsTakeSecondsOrMillisecondsAndZeroNeedsNoUnit) {
 }
 
 TEST(Catalog, LookupByNameAndTheUnknownNameMessage) {
-  EXPECT_EQ(FindByName(Apps(), "sse-stream"), FindApp("sse-stream"));
+  EXPECT_EQ(FindByName(lang::CatalogApps(), "sse-stream")->path,
+            "catalog/apps/sse-stream.yaml");
   EXPECT_EQ(FindByName(Presets(), "ref-noop"), FindPreset("ref-noop"));
-  EXPECT_EQ(FindByName(Clients(), "nope"), nullptr);
+  EXPECT_EQ(FindByName(lang::CatalogClients(), "nope"), nullptr);
   EXPECT_EQ(NamesOf(Middlewares()),
             "passthrough, error-500, base-http, base-http-0.20");
   auto bad_mw = Scenario::Create(
@@ -94,13 +95,13 @@ TEST(Catalog, LookupByNameAndTheUnknownNameMessage) {
 
 TEST(Catalog, EveryAppMiddlewareAndClientHasADescriptionAndAUniqueName) {
   std::set<std::string> names;
-  for (const AppInfo& a : Apps()) {
+  for (const lang::ProgramInfo& a : lang::CatalogApps()) {
     EXPECT_TRUE(names.insert(a.name).second) << a.name;
     EXPECT_GT(std::string(a.description).size(), 10u);
   }
   for (const MiddlewareInfo& m : Middlewares())
     EXPECT_TRUE(names.insert(m.name).second);
-  for (const ClientInfo& c : Clients())
+  for (const lang::ProgramInfo& c : lang::CatalogClients())
     EXPECT_TRUE(names.insert(c.name).second);
   for (const Preset& p : Presets()) EXPECT_TRUE(names.insert(p.name).second);
 }
@@ -242,9 +243,9 @@ TEST(Catalog, EveryCombinationRuns) {
   int runs = 0;
   int not_completed = 0;
   for (const Preset& p : Presets()) {
-    for (const AppInfo& a : Apps()) {
+    for (const lang::ProgramInfo& a : lang::CatalogApps()) {
       if (!p.Supports(a.protocol)) continue;
-      for (const ClientInfo& c : Clients()) {
+      for (const lang::ProgramInfo& c : lang::CatalogClients()) {
         if (c.protocol != a.protocol) continue;
         const std::string spec = absl::StrCat(
             "server=", p.name, ",app=", a.name, ",client=", c.name);

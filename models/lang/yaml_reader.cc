@@ -1,11 +1,11 @@
-#include "harness/yaml_reader.h"
+#include "models/lang/yaml_reader.h"
 
 #include <optional>
 
 #include "absl/strings/numbers.h"
 #include "models/server/policy.h"
 
-namespace harness {
+namespace models::lang {
 
 absl::StatusOr<sim::Duration> ReadDuration(const YamlReader& r,
                                            const YAML::Node& n,
@@ -36,4 +36,4 @@ absl::StatusOr<int64_t> ReadCount(const YamlReader& r, const YAML::Node& n,
   return v;
 }
 
-}  // namespace harness
+}  // namespace models::lang

@@ -1,17 +1,17 @@
 // Reading YAML with positions: every error names the file, the line and
 // column of the node, the field (a dotted path such as "server.preset" or
-// "expect[2].name") and what was expected. Used by scenario files.
+// "expect[2].name") and what was expected. Used by scenario files and programs.
 //
-//   harness::YamlReader r("s.yaml");
+//   lang::YamlReader r("s.yaml");
 //   SIM_RETURN_IF_ERROR(r.Keys(node, "bounds", {"receive", "app-end"}));
 //   absl::StatusOr<sim::Duration> d =
-//       harness::ReadDuration(r, node["receive"], "bounds.receive");
+//       lang::ReadDuration(r, node["receive"], "bounds.receive");
 //   // "s.yaml:5:12: field 'bounds.receive': expected a duration like 500ms
 //   // or 2s, got '5'"
 //
 // Thread-safety: values and pure functions.
-#ifndef HANGUP_HARNESS_YAML_READER_H_
-#define HANGUP_HARNESS_YAML_READER_H_
+#ifndef HANGUP_MODELS_LANG_YAML_READER_H_
+#define HANGUP_MODELS_LANG_YAML_READER_H_
 
 #include <algorithm>
 #include <cstdint>
@@ -29,7 +29,7 @@
 #include "sim/time.h"
 #include "yaml-cpp/yaml.h"
 
-namespace harness {
+namespace models::lang {
 
 // Errors at a node: "<path>:<line>:<column>: field '<field>': <what>".
 class YamlReader {
@@ -128,6 +128,6 @@ absl::StatusOr<sim::Duration> ReadDuration(const YamlReader& r,
 absl::StatusOr<int64_t> ReadCount(const YamlReader& r, const YAML::Node& n,
                                   absl::string_view field, int64_t max);
 
-}  // namespace harness
+}  // namespace models::lang
 
-#endif  // HANGUP_HARNESS_YAML_READER_H_
+#endif  // HANGUP_MODELS_LANG_YAML_READER_H_
