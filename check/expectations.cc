@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "check/properties.h"
+#include "check/signature.h"
 
 namespace check {
 namespace {
@@ -47,10 +48,11 @@ void NoLogAtOrAbove(const Expectation& e, const Outcome& o,
                     std::vector<Violation>& out) {
   for (const models::LogLine& l : o.logs) {
     if (l.level < e.level) continue;
-    out.push_back(
-        Broken(e, std::string(models::LogLevelName(l.level)),
-               absl::StrCat(models::LogLevelName(l.level), " ", l.logger, ": ",
-                            l.text, " at ", l.time.ToString())));
+    out.push_back(Broken(
+        e,
+        absl::StrCat(models::LogLevelName(l.level), ": ", LogSignature(l.text)),
+        absl::StrCat(models::LogLevelName(l.level), " ", l.logger, ": ", l.text,
+                     " at ", l.time.ToString())));
     return;
   }
 }
@@ -64,7 +66,7 @@ void SendAfterClose(const Expectation& e, const Outcome& o, bool raises,
     const std::string what =
         s.raised ? absl::StrCat("raised ", s.error.type) : "returned";
     out.push_back(
-        Broken(e, s.raised ? s.error.type : "returned",
+        Broken(e, s.raised ? ExceptionSignature(s.error) : "returned",
                absl::StrCat(s.message.ToString(),
                             " after the server noticed the close ", what)));
     return;

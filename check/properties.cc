@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "check/signature.h"
 #include "models/asgi/registry.h"
 #include "sim/check.h"
 
@@ -54,7 +55,7 @@ void CheckForeignException(const PropertyInfo& self, const CheckContext& c,
         absl::string_view(s.error.type) == "CancelledError") {
       continue;
     }
-    Add(out, self, s.error.type,
+    Add(out, self, ExceptionSignature(s.error),
         absl::StrCat(s.message.ToString(), " after the client closed raised ",
                      s.error.type, " (", py::MroString(s.error.mro),
                      "), not the server's OSError subclass"));
@@ -73,7 +74,7 @@ void CheckSpecVersion(const PropertyInfo& self, const CheckContext& c,
       continue;
     }
     if (version >= 24 && !(s.raised && s.error.IsA("OSError"))) {
-      Add(out, self, s.raised ? s.error.type : "returned",
+      Add(out, self, s.raised ? ExceptionSignature(s.error) : "returned",
           absl::StrCat(
               "spec_version ", o.scope.SpecVersionString(),
               " promises OSError, but ", s.message.ToString(),
@@ -82,7 +83,7 @@ void CheckSpecVersion(const PropertyInfo& self, const CheckContext& c,
       return;
     }
     if (version < 24 && s.raised && s.error.IsA("OSError")) {
-      Add(out, self, s.error.type,
+      Add(out, self, ExceptionSignature(s.error),
           absl::StrCat("spec_version ", o.scope.SpecVersionString(),
                        " promises a no-op, but ", s.message.ToString(),
                        " raised ", s.error.type));
@@ -102,8 +103,7 @@ void CheckErrorLog(const PropertyInfo& self, const CheckContext& c,
   if (!NormalDisconnect(c)) return;
   for (const LogLine& l : o.logs) {
     if (l.time < o.client_closed || l.level != LogLevel::kError) continue;
-    std::string sig = l.text.substr(0, l.text.find('('));
-    Add(out, self, sig,
+    Add(out, self, LogSignature(l.text),
         absl::StrCat("ERROR ", l.logger, ": ", l.text, " at ",
                      l.time.ToString(), " after a normal client close at ",
                      o.client_closed.ToString()));

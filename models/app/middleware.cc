@@ -1,11 +1,15 @@
 // Middleware models: pass-through, Starlette's ServerErrorMiddleware, and
 // Starlette's BaseHTTPMiddleware (0.26.1, and the pre-0.21 variant).
+// What a middleware sends of its own goes through SendAsMiddleware, so the
+// outcome and the timeline show it with the middleware's name; what it only
+// forwards for the app is the app's send.
 #include "models/app/middleware.h"
 
 #include <memory>
 #include <vector>
 
 #include "models/asgi/events.h"
+#include "models/asgi/middleware_send.h"
 #include "models/asgi/py_exceptions.h"
 #include "models/asgi/registry.h"
 #include "sim/task_group.h"
@@ -21,6 +25,11 @@ sim::Task<void> ReceiveUntil(Channel& channel, MessageType type) {
     if (m.type == type) co_return;
   }
 }
+
+// The registry names, also the `from` of each middleware's own sends.
+constexpr char kError500[] = "error-500";
+constexpr char kBaseHttp[] = "base-http";
+constexpr char kBaseHttp020[] = "base-http-0.20";
 
 class PassThrough : public App {
  public:
@@ -38,7 +47,7 @@ class PassThrough : public App {
 // response had not started, then re-raises.
 class ServerError : public App {
  public:
-  explicit ServerError(App& inner) : inner_(inner) {}
+  ServerError(AppContext& ctx, App& inner) : ctx_(ctx), inner_(inner) {}
   sim::Task<void> Call(const Scope& scope, Channel& ch) override {
     Tracking tracking(ch);
     std::exception_ptr error;
@@ -49,8 +58,9 @@ class ServerError : public App {
     }
     if (!error) co_return;
     if (!tracking.started && scope.protocol == Protocol::kHttp) {
-      co_await ch.Send(Message::Start(500));
-      co_await ch.Send(Message::Body(0, false, 21));
+      co_await SendAsMiddleware(ctx_, kError500, ch, Message::Start(500));
+      co_await SendAsMiddleware(ctx_, kError500, ch,
+                                Message::Body(0, false, 21));
     }
     std::rethrow_exception(error);
   }
@@ -65,6 +75,7 @@ class ServerError : public App {
     }
     bool started = false;
   };
+  AppContext& ctx_;
   App& inner_;
 };
 
@@ -84,7 +95,10 @@ class ServerError : public App {
 class BaseHttp : public App {
  public:
   BaseHttp(AppContext& ctx, App& inner, bool cancel_app_on_disconnect)
-      : ctx_(ctx), inner_(inner), cancel_app_(cancel_app_on_disconnect) {}
+      : ctx_(ctx),
+        inner_(inner),
+        cancel_app_(cancel_app_on_disconnect),
+        name_(cancel_app_on_disconnect ? kBaseHttp020 : kBaseHttp) {}
 
   sim::Task<void> Call(const Scope& scope, Channel& ch) override {
     if (scope.protocol != Protocol::kHttp) {
@@ -105,7 +119,8 @@ class BaseHttp : public App {
     } else {
       // StreamingResponse(content=body_stream()) on the real channel.
       sim::TaskGroup response(ctx_.executor);
-      response.Spawn(StreamResponse(&st, &response, *first), "stream_response");
+      response.Spawn(StreamResponse(this, &st, &response, *first),
+                     "stream_response");
       response.Spawn(ListenForDisconnect(&st, &response),
                      "listen_for_disconnect");
       std::vector<std::exception_ptr> errors = co_await response.JoinCollect();
@@ -214,9 +229,14 @@ class BaseHttp : public App {
     co_return *st->raced;
   }
 
-  static sim::Task<void> StreamResponse(State* st, sim::TaskGroup* g,
-                                        Message start) {
-    co_await st->outer.Send(start);
+  // The outer response's own sends, recorded as the middleware's.
+  sim::Task<SendReturn> SendOut(State* st, Message m) {
+    return SendAsMiddleware(ctx_, name_, st->outer, m);
+  }
+
+  static sim::Task<void> StreamResponse(BaseHttp* self, State* st,
+                                        sim::TaskGroup* g, Message start) {
+    co_await self->SendOut(st, start);
     uint32_t seq = 0;
     for (;;) {
       std::optional<Message> m = co_await Pull(st);
@@ -225,10 +245,10 @@ class BaseHttp : public App {
         throw py::AssertionError("body_stream got a non-body message");
       }
       if (m->bytes > 0)
-        co_await st->outer.Send(Message::Body(seq++, true, m->bytes));
+        co_await self->SendOut(st, Message::Body(seq++, true, m->bytes));
     }
     if (st->app_exc) std::rethrow_exception(st->app_exc);
-    co_await st->outer.Send(Message::Body(seq, false, 0));
+    co_await self->SendOut(st, Message::Body(seq, false, 0));
     g->CancelAll();
   }
 
@@ -240,6 +260,7 @@ class BaseHttp : public App {
   AppContext& ctx_;
   App& inner_;
   bool cancel_app_;
+  const char* name_;  // kBaseHttp or kBaseHttp020
 };
 
 const MiddlewareInfo kMiddlewares[] = {
@@ -247,20 +268,20 @@ const MiddlewareInfo kMiddlewares[] = {
      [](AppContext&, App& inner) -> std::unique_ptr<App> {
        return std::make_unique<PassThrough>(inner);
      }},
-    {"error-500",
+    {kError500,
      "Starlette ServerErrorMiddleware: 500 if the response had not started, "
      "then re-raise",
-     [](AppContext&, App& inner) -> std::unique_ptr<App> {
-       return std::make_unique<ServerError>(inner);
+     [](AppContext& c, App& inner) -> std::unique_ptr<App> {
+       return std::make_unique<ServerError>(c, inner);
      }},
-    {"base-http",
+    {kBaseHttp,
      "Starlette 0.26.1 BaseHTTPMiddleware: inner app in a task group behind a "
      "memory stream, "
      "receive_or_disconnect",
      [](AppContext& c, App& inner) -> std::unique_ptr<App> {
        return std::make_unique<BaseHttp>(c, inner, false);
      }},
-    {"base-http-0.20",
+    {kBaseHttp020,
      "Starlette < 0.21 BaseHTTPMiddleware: the response's end cancels the "
      "inner app's task group",
      [](AppContext& c, App& inner) -> std::unique_ptr<App> {

@@ -23,6 +23,7 @@ inline constexpr sim::EventType kEvClientWrite{120, "client-write"};  // b=tag
 inline constexpr sim::EventType kEvSendRaised{121, "send-raised"};
 inline constexpr sim::EventType kEvAppNote{122, "app"};               // app models
 inline constexpr sim::EventType kEvFlow{123, "flow"};                 // a=paused
+inline constexpr sim::EventType kEvMiddlewareSend{124, "mw-send"};    // a=type b=seq
 // clang-format on
 
 }  // namespace models

@@ -23,7 +23,8 @@ nlohmann::json ErrorJson(const py::ExceptionInfo& e) {
 }
 
 nlohmann::json SendJson(const SendRecord& s) {
-  nlohmann::json j = {{"t_call_ns", s.start.nanos()},
+  nlohmann::json j = {{"from", s.from},
+                      {"t_call_ns", s.start.nanos()},
                       {"t_ns", s.time.nanos()},
                       {"message", s.message.ToString()},
                       {"after_client_close", s.after_client_close},
@@ -155,9 +156,25 @@ bool Outcome::LoggedAtLeast(LogLevel level) const {
   return false;
 }
 
+std::vector<const SendRecord*> Outcome::AllSends() const {
+  std::vector<const SendRecord*> out;
+  out.reserve(sends.size() + middleware_sends.size());
+  size_t m = 0;
+  for (const SendRecord& s : sends) {
+    while (m < middleware_sends.size() && middleware_sends[m].time < s.time)
+      out.push_back(&middleware_sends[m++]);
+    out.push_back(&s);
+  }
+  for (; m < middleware_sends.size(); ++m) out.push_back(&middleware_sends[m]);
+  return out;
+}
+
 std::string OutcomeToJson(const Outcome& o) {
   nlohmann::json sends = nlohmann::json::array();
   for (const SendRecord& s : o.sends) sends.push_back(SendJson(s));
+  nlohmann::json middleware_sends = nlohmann::json::array();
+  for (const SendRecord& s : o.middleware_sends)
+    middleware_sends.push_back(SendJson(s));
   nlohmann::json receives = nlohmann::json::array();
   for (const ReceiveRecord& r : o.receives) receives.push_back(ReceiveJson(r));
   nlohmann::json logs = nlohmann::json::array();
@@ -177,6 +194,7 @@ std::string OutcomeToJson(const Outcome& o) {
        {{"type", std::string(ProtocolName(o.scope.protocol))},
         {"spec_version", o.scope.SpecVersionString()}}},
       {"sends", std::move(sends)},
+      {"middleware_sends", std::move(middleware_sends)},
       {"receives", std::move(receives)},
       {"receive_pending_at_end", o.receive_pending},
       {"send_pending_at_end", o.send_pending},
@@ -205,12 +223,19 @@ std::string OutcomeToText(const Outcome& o) {
   std::string out;
   absl::StrAppend(&out, "  scope: ", ProtocolName(o.scope.protocol),
                   ", spec_version ", o.scope.SpecVersionString(), "\n");
-  absl::StrAppend(&out, "  sends (", o.sends.size(), "):\n");
-  for (const SendRecord& s : o.sends) {
+  absl::StrAppend(&out, "  sends (", o.sends.size());
+  if (!o.middleware_sends.empty())
+    absl::StrAppend(&out, ", and ", o.middleware_sends.size(),
+                    " by middleware");
+  absl::StrAppend(&out, "):\n");
+  for (const SendRecord* s : o.AllSends()) {
+    const bool by_app = s->from == absl::string_view(kAppSender);
     absl::StrAppendFormat(
-        &out, "    %12s  %-36s %s%s\n", s.time.ToString(), s.message.ToString(),
-        SendResultText(s),
-        s.after_client_close ? "   [after client close]" : "");
+        &out, "    %12s  %-36s %s%s\n", s->time.ToString(),
+        absl::StrCat(by_app ? "" : absl::StrCat("[", s->from, "] "),
+                     s->message.ToString()),
+        SendResultText(*s),
+        s->after_client_close ? "   [after client close]" : "");
   }
   absl::StrAppend(&out, "  receives (", o.receives.size(), "):\n");
   for (const ReceiveRecord& r : o.receives) {

@@ -4,7 +4,15 @@
 //
 // Filled in during the run by the server model (logs, notice time), the
 // observing channel next to the app (each send and receive the app saw), the
-// runner (how the app ended) and the client model (what it got).
+// middleware models (each send they make of their own, SendAsMiddleware in
+// models/asgi/middleware_send.h), the runner (how the app ended) and the
+// client model (what it got).
+//
+// Who sent what: `sends` holds the app's sends only, so every property and
+// count over them (SendsAfterClientClose, ...) keeps meaning "the app's";
+// `middleware_sends` holds what a middleware sent itself (Starlette's
+// ServerErrorMiddleware 500, BaseHTTPMiddleware's StreamingResponse). Each
+// record's `from` names its sender; the text and JSON forms show both.
 //
 //   const models::Outcome& o = scenario->last_outcome();
 //   for (const models::SendRecord& s : o.sends) if (s.raised) ...
@@ -38,15 +46,20 @@ struct LogLine {
 // What send() gave the app.
 enum class SendReturnKind : uint8_t { kNone, kResult, kFuture };
 
+// SendRecord::from of the app's own sends.
+inline constexpr char kAppSender[] = "app";
+
 struct SendRecord {
-  sim::Time start;  // when the app called send()
-  sim::Time time;   // when the call returned or raised
+  const char* from = kAppSender;  // "app", or the middleware's name (static)
+  sim::Time start;                // when the app called send()
+  sim::Time time;                 // when the call returned or raised
   Message message;
   bool raised = false;
   py::ExceptionInfo error;  // when raised
   SendReturnKind kind = SendReturnKind::kNone;
   bool claimed_delivered = false;    // kResult: what it said; kFuture: resolved
   bool future_resolved = false;      // kFuture: resolved by the end of the run
+                                     // (middleware's: when send() returned)
   bool after_client_close = false;   // the client had closed when it returned
   bool after_server_notice = false;  // the server had noticed the close
   uint64_t wire_tag = 0;             // the segment written for it, 0 if none
@@ -84,7 +97,8 @@ struct ClientView {
 
 struct Outcome {
   Scope scope;
-  std::vector<SendRecord> sends;
+  std::vector<SendRecord> sends;             // the app's, in order
+  std::vector<SendRecord> middleware_sends;  // middleware's own, in order
   std::vector<ReceiveRecord> receives;
   bool receive_pending = false;  // the app was blocked in receive() at the end
   sim::Time receive_pending_since = sim::Time::Infinite();
@@ -119,6 +133,9 @@ struct Outcome {
   bool background_done = false;
 
   // --- derived ---
+  // Every send that reached the server or an outer middleware: `sends` and
+  // `middleware_sends` merged by return time (the app's first on a tie).
+  std::vector<const SendRecord*> AllSends() const;
   int SendsAfterClientClose() const;
   int SendsOkAfterClientClose() const;  // returned normally
   int SendsAfterServerNotice() const;
