@@ -17,9 +17,11 @@
 #include <array>
 #include <cstddef>
 #include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
@@ -38,6 +40,8 @@ constexpr std::array<const char*, N + 1> Prepend(
 
 }  // namespace internal
 
+class Class;  // below
+
 class BaseException : public std::exception {
  public:
   BaseException() = default;
@@ -48,6 +52,10 @@ class BaseException : public std::exception {
   // The class's MRO as __name__s (without `object`), and its __name__.
   virtual absl::Span<const char* const> Mro() const { return kMro; }
   const char* TypeName() const { return Mro()[0]; }
+  // For an instance of a class defined at run time (py::Defined), its class.
+  virtual const std::shared_ptr<const Class>* DefinedClass() const {
+    return nullptr;
+  }
 
  private:
   std::string message_;
@@ -106,11 +114,87 @@ class ExceptionGroup : public Exception {
 
 #undef HANGUP_PY_EXCEPTION
 
-// What an observer records of an exception. Names point to static strings.
+// A class as a server names it, to raise at run time: one of the modelled
+// classes above ("RuntimeError"), or a subclass of one that the server
+// defines ("ClientDisconnected(OSError)"; the base must be modelled). A
+// defined subclass is thrown as its base's C++ type, so `catch (const
+// py::OSError&)` catches it, and reports its own __name__ and MRO.
+//
+//   absl::StatusOr<py::ClassRef> c = py::Class::Find("Gone(OSError)");
+//   (*c)->Raise("client went away");   // throws; Describe: type "Gone"
+//
+// A defined class is shared by the policies that name it and by its
+// exceptions and their ExceptionInfos, so its names live as long as any of
+// them. Modelled classes are immortal. No global state: Find is a pure
+// function (modelled classes are a function-local constant table).
+using ClassRef = std::shared_ptr<const Class>;
+
+class Class {
+ public:
+  // Parses "Name" (a modelled class) or "Name(Base)" (Base modelled; Name a
+  // Python identifier). Errors name what was expected.
+  static absl::StatusOr<ClassRef> Find(absl::string_view spec);
+
+  const char* name() const { return mro_[0]; }
+  absl::Span<const char* const> mro() const { return mro_; }
+  bool IsA(absl::string_view name) const;
+  // "RuntimeError", or "ClientDisconnected(OSError)" for a defined subclass.
+  const std::string& spec() const { return spec_; }
+  // Throws an instance. `self` is this class's own reference (a defined
+  // class's exceptions keep it alive).
+  [[noreturn]] static void Raise(const ClassRef& self, std::string message);
+
+  // Internal: how a class of this kind is thrown (its own C++ type, or a
+  // defined subclass of it).
+  using Thrower = void (*)(const ClassRef&, std::string);
+  Class(std::string spec, std::string defined_name,
+        std::vector<const char*> mro, Thrower raise, Thrower raise_subclass);
+  Class(const Class&) = delete;  // mro_[0] may point into defined_name_
+  Class& operator=(const Class&) = delete;
+  Thrower subclass_thrower() const { return raise_subclass_; }
+
+ private:
+  std::string spec_;
+  std::string defined_name_;  // a defined class's __name__ (mro_[0])
+  std::vector<const char*> mro_;
+  Thrower raise_;
+  Thrower raise_subclass_;
+};
+
+// A class a server defines at run time, thrown as its base `B`'s C++ type.
+template <typename B>
+class Defined : public B {
+ public:
+  Defined(ClassRef cls, std::string message)
+      : B(std::move(message)), class_(std::move(cls)) {}
+  absl::Span<const char* const> Mro() const override { return class_->mro(); }
+  const ClassRef* DefinedClass() const override { return &class_; }
+
+ private:
+  ClassRef class_;
+};
+
+// An exception as a server raises it: a class and its text, as policy
+// fields write it ("RuntimeError: ASGI flow error: Response already
+// finished", "ClientDisconnected(OSError)"). The text may hold one %s,
+// replaced by the message type at the raise.
+struct ErrorSpec {
+  ClassRef cls;
+  std::string text;
+
+  // Parses "CLASS" or "CLASS: TEXT".
+  static absl::StatusOr<ErrorSpec> Parse(absl::string_view value);
+  std::string ToString() const;
+  [[noreturn]] void Raise(absl::string_view message_type = "") const;
+};
+
+// What an observer records of an exception. Names point to static strings,
+// or into `defined`, which the info shares.
 struct ExceptionInfo {
   const char* type = "";              // __name__; "" when no exception
   absl::Span<const char* const> mro;  // without `object`
   std::string message;
+  std::shared_ptr<const Class> defined;  // a class defined at run time
 
   bool IsA(absl::string_view name) const;  // `name` is in the MRO
 };

@@ -49,8 +49,8 @@ enum class ClientCond : uint8_t { kServerClosed, kAccepted, kGotFinalBody };
 
 // How a drawn or fixed value is used: a delay, or a close kind.
 struct Draw {
-  std::vector<sim::Duration> delays;       // a delay draw (ChoiceKind kDelay)
-  std::vector<ClientCloseKind> closes;     // a close-kind draw (kPick)
+  std::vector<sim::Duration> delays;    // a delay draw (ChoiceKind kDelay)
+  std::vector<ClientCloseKind> closes;  // a close-kind draw (kPick)
 };
 
 struct ClientStep;

@@ -14,28 +14,6 @@ namespace {
 
 using Status = absl::Status;
 
-constexpr MessageType kAllTypes[] = {
-    MessageType::kHttpRequest,       MessageType::kHttpDisconnect,
-    MessageType::kWsConnect,         MessageType::kWsReceive,
-    MessageType::kWsDisconnect,      MessageType::kHttpResponseStart,
-    MessageType::kHttpResponseBody,  MessageType::kWsAccept,
-    MessageType::kWsSend,            MessageType::kWsClose,
-    MessageType::kBogus};
-
-std::vector<std::string> TypeNames() {
-  std::vector<std::string> out;
-  for (MessageType t : kAllTypes) out.emplace_back(MessageTypeName(t));
-  return out;
-}
-
-absl::StatusOr<MessageType> ReadType(const ParseContext& c,
-                                     const YAML::Node& n,
-                                     absl::string_view field) {
-  absl::StatusOr<int> i = c.OneOf(n, field, TypeNames());
-  if (!i.ok()) return i.status();
-  return kAllTypes[*i];
-}
-
 // The message a send step starts from: the type's defaults (200, 64 bytes
 // of body, 32 bytes of WebSocket message, close code 1000).
 Message DefaultMessage(MessageType type) {
@@ -72,8 +50,7 @@ class AppParser {
   Status Cond(const YAML::Node& n, const std::string& field, Condition* out);
   Status CondKey(const std::string& key, const YAML::Node& v,
                  const std::string& field, Condition* out);
-  Status Tasks(const YAML::Node& n, const std::string& field,
-               models::Step* s);
+  Status Tasks(const YAML::Node& n, const std::string& field, models::Step* s);
   Status Try(const YAML::Node& step, const YAML::Node& arg,
              const std::string& field, models::Step* s);
   Status Classes(const YAML::Node& n, const std::string& field,
@@ -91,10 +68,12 @@ class AppParser {
 
 const std::vector<std::string>& Ops() {
   static const std::vector<std::string> kOps = {
-      "send",  "receive",    "poll-disconnect", "sleep",   "wait-forever",
-      "repeat", "loop-until", "if",             "task-group", "try",
-      "suppress", "timeout",  "raise",          "return",  "note",
-      "set",   "mark"};
+      "send",       "receive",      "poll-disconnect",
+      "sleep",      "wait-forever", "repeat",
+      "loop-until", "if",           "task-group",
+      "try",        "suppress",     "timeout",
+      "raise",      "return",       "note",
+      "set",        "mark"};
   return kOps;
 }
 
@@ -133,12 +112,12 @@ Status AppParser::Int(const YAML::Node& n, const std::string& field,
 Status AppParser::Send(const YAML::Node& step, const YAML::Node& arg,
                        const std::string& field, models::Step* s) {
   const std::string f = YamlReader::Join(field, "send");
-  SIM_RETURN_IF_ERROR(
-      c_.reader().Keys(arg, f, {"type", "status", "seq", "bytes", "more_body",
-                                "code"}));
-  if (!arg["type"]) return c_.At(arg, YamlReader::Join(f, "type"), "is missing");
+  SIM_RETURN_IF_ERROR(c_.reader().Keys(
+      arg, f, {"type", "status", "seq", "bytes", "more_body", "code"}));
+  if (!arg["type"])
+    return c_.At(arg, YamlReader::Join(f, "type"), "is missing");
   absl::StatusOr<MessageType> type =
-      ReadType(c_, arg["type"], YamlReader::Join(f, "type"));
+      ReadMessageType(c_, arg["type"], YamlReader::Join(f, "type"));
   if (!type.ok()) return type.status();
   const absl::string_view type_name = MessageTypeName(*type);
   if (type_name.substr(0, 10) == "websocket.") uses_websocket_ = true;
@@ -189,11 +168,11 @@ Status AppParser::Receive(const YAML::Node& arg, const std::string& field,
     return absl::OkStatus();
   }
   absl::StatusOr<MessageType> type =
-      ReadType(c_, until, YamlReader::Join(f, "until"));
+      ReadMessageType(c_, until, YamlReader::Join(f, "until"));
   if (!type.ok()) {
     return c_.At(until, YamlReader::Join(f, "until"),
                  absl::StrCat("expected body-end or a message type (",
-                              absl::StrJoin(TypeNames(), ", "), ")"));
+                              absl::StrJoin(MessageTypeNames(), ", "), ")"));
   }
   s->receive_until = ReceiveMode::kType;
   s->until_type = *type;
@@ -217,7 +196,7 @@ Status AppParser::CondKey(const std::string& key, const YAML::Node& v,
     return absl::OkStatus();
   }
   if (key == "received") {
-    absl::StatusOr<MessageType> t = ReadType(c_, v, f);
+    absl::StatusOr<MessageType> t = ReadMessageType(c_, v, f);
     if (!t.ok()) return t.status();
     out->kind = CondKind::kReceived;
     out->type = *t;
@@ -227,8 +206,8 @@ Status AppParser::CondKey(const std::string& key, const YAML::Node& v,
     out->kind = CondKind::kElapsed;
     out->duration = *d;
   } else if (key == "spec-version-at-least") {
-    absl::StatusOr<int> i = c_.OneOf(v, f, {"2.0", "2.1", "2.2", "2.3", "2.4",
-                                            "2.5"});
+    absl::StatusOr<int> i =
+        c_.OneOf(v, f, {"2.0", "2.1", "2.2", "2.3", "2.4", "2.5"});
     if (!i.ok()) return i.status();
     out->kind = CondKind::kSpecAtLeast;
     out->number = 20 + *i;
@@ -247,8 +226,8 @@ Status AppParser::CondKey(const std::string& key, const YAML::Node& v,
     out->kind = key == "all" ? CondKind::kAll : CondKind::kAny;
     for (size_t i = 0; i < v.size(); ++i) {
       out->children.emplace_back();
-      SIM_RETURN_IF_ERROR(Cond(v[i], absl::StrCat(f, "[", i, "]"),
-                               &out->children.back()));
+      SIM_RETURN_IF_ERROR(
+          Cond(v[i], absl::StrCat(f, "[", i, "]"), &out->children.back()));
     }
   } else {  // "not"
     out->kind = CondKind::kNot;
@@ -260,11 +239,18 @@ Status AppParser::CondKey(const std::string& key, const YAML::Node& v,
 
 Status AppParser::Cond(const YAML::Node& n, const std::string& field,
                        Condition* out) {
-  static const std::vector<std::string> kKeys = {
-      "received",   "more-body",  "disconnected", "undelivered",
-      "send-raised", "elapsed",   "spec-version-at-least",
-      "scope-type", "flag",       "all",          "any",
-      "not"};
+  static const std::vector<std::string> kKeys = {"received",
+                                                 "more-body",
+                                                 "disconnected",
+                                                 "undelivered",
+                                                 "send-raised",
+                                                 "elapsed",
+                                                 "spec-version-at-least",
+                                                 "scope-type",
+                                                 "flag",
+                                                 "all",
+                                                 "any",
+                                                 "not"};
   if (n.IsScalar()) {  // "disconnected" for {disconnected: true}
     for (const char* key : {"disconnected", "undelivered", "send-raised"}) {
       if (n.Scalar() == key) {
@@ -378,7 +364,8 @@ Status AppParser::Composite(const std::string& op, const YAML::Node& step,
                             const YAML::Node& arg, const std::string& field,
                             models::Step* s) {
   auto body = [&](const char* key) -> Status {
-    if (!step[key]) return c_.At(step, YamlReader::Join(field, key), "is missing");
+    if (!step[key])
+      return c_.At(step, YamlReader::Join(field, key), "is missing");
     return Steps(step[key], YamlReader::Join(field, key), &s->body);
   };
   const std::string f = YamlReader::Join(field, op);
@@ -420,11 +407,12 @@ Status AppParser::Composite(const std::string& op, const YAML::Node& step,
     SIM_RETURN_IF_ERROR(Options(step, field, op, {"semantics"}));
     s->op = StepOp::kTaskGroup;
     if (step["semantics"]) {
-      absl::StatusOr<int> i = c_.OneOf(
-          step["semantics"], YamlReader::Join(field, "semantics"),
-          {"anyio3", "asyncio"});
+      absl::StatusOr<int> i =
+          c_.OneOf(step["semantics"], YamlReader::Join(field, "semantics"),
+                   {"anyio3", "asyncio"});
       if (!i.ok()) return i.status();
-      s->semantics = *i == 0 ? GroupSemantics::kAnyio3 : GroupSemantics::kAsyncio;
+      s->semantics =
+          *i == 0 ? GroupSemantics::kAnyio3 : GroupSemantics::kAsyncio;
     }
     return Tasks(arg, f, s);
   }
@@ -440,7 +428,8 @@ Status AppParser::Composite(const std::string& op, const YAML::Node& step,
     s->op = StepOp::kTry;
     std::vector<std::string> classes;
     SIM_RETURN_IF_ERROR(Classes(arg, f, &classes));
-    for (std::string& cls : classes) s->handlers.push_back({std::move(cls), {}});
+    for (std::string& cls : classes)
+      s->handlers.push_back({std::move(cls), {}});
     return body("steps");
   }
   // timeout
@@ -485,12 +474,12 @@ Status AppParser::Simple(const std::string& op, const YAML::Node& step,
     absl::StatusOr<std::string> cls = c_.Text(arg, f, "an exception class");
     if (!cls.ok()) return cls.status();
     if (!IsRaisableClass(*cls)) {
-      return c_.At(arg, f,
-                   absl::StrCat("cannot raise '", *cls,
-                                "' (expected a class of: ",
-                                absl::StrJoin(py::TypeNames(), ", "),
-                                "; not CancelledError, TimeoutError or a "
-                                "group)"));
+      return c_.At(
+          arg, f,
+          absl::StrCat("cannot raise '", *cls, "' (expected a class of: ",
+                       absl::StrJoin(py::TypeNames(), ", "),
+                       "; not CancelledError, TimeoutError or a "
+                       "group)"));
     }
     s->class_name = *cls;
     if (step["message"]) {
@@ -527,10 +516,10 @@ Status AppParser::Step(const YAML::Node& n, const std::string& field,
   SIM_RETURN_IF_ERROR(StepOp(c_, n, field, Ops(), &op, &arg));
   models::Step s;
   static const std::vector<std::string> kComposite = {
-      "repeat", "loop-until", "if", "task-group", "try", "suppress",
-      "timeout"};
+      "repeat", "loop-until", "if", "task-group", "try", "suppress", "timeout"};
   if (std::find(kComposite.begin(), kComposite.end(), op) != kComposite.end()) {
-    if (!n.IsMap()) return c_.At(n, field, absl::StrCat("'", op, "' needs a value"));
+    if (!n.IsMap())
+      return c_.At(n, field, absl::StrCat("'", op, "' needs a value"));
     SIM_RETURN_IF_ERROR(Composite(op, n, arg, field, &s));
   } else {
     const bool bare_ok = op == "receive" || op == "poll-disconnect" ||
@@ -573,16 +562,16 @@ absl::StatusOr<std::shared_ptr<AppProgram>> ParseAppProgram(
   p->protocol =
       parser.uses_websocket() ? Protocol::kWebSocket : Protocol::kHttp;
   if (node["protocol"]) {
-    absl::StatusOr<int> i = c.OneOf(node["protocol"],
-                                    YamlReader::Join(root, "protocol"),
-                                    {"http", "websocket"});
+    absl::StatusOr<int> i =
+        c.OneOf(node["protocol"], YamlReader::Join(root, "protocol"),
+                {"http", "websocket"});
     if (!i.ok()) return i.status();
     p->protocol = *i == 0 ? Protocol::kHttp : Protocol::kWebSocket;
   }
   if (node["cancellation"]) {
-    absl::StatusOr<int> i = c.OneOf(node["cancellation"],
-                                    YamlReader::Join(root, "cancellation"),
-                                    {"asyncio", "anyio"});
+    absl::StatusOr<int> i =
+        c.OneOf(node["cancellation"], YamlReader::Join(root, "cancellation"),
+                {"asyncio", "anyio"});
     if (!i.ok()) return i.status();
     p->level_cancellation = *i == 1;
   }

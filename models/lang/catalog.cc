@@ -32,7 +32,8 @@ absl::StatusOr<std::shared_ptr<Program>> ParseFile(
   try {
     root = YAML::Load(file.text);
   } catch (const YAML::Exception& e) {
-    return r.AtMark(e.mark, "(syntax)", absl::StrCat("not valid YAML: ", e.msg));
+    return r.AtMark(e.mark, "(syntax)",
+                    absl::StrCat("not valid YAML: ", e.msg));
   }
   ParseContext c(r, "");
   absl::StatusOr<std::shared_ptr<Program>> p;
@@ -66,8 +67,8 @@ const Catalog& TheCatalog() {
     auto* c = new Catalog;
     for (size_t i = 0; i < internal::kEmbeddedCatalogSize; ++i) {
       const internal::EmbeddedFile& f = internal::kEmbeddedCatalog[i];
-      const bool app = absl::string_view(f.path).find("/apps/") !=
-                       absl::string_view::npos;
+      const bool app =
+          absl::string_view(f.path).find("/apps/") != absl::string_view::npos;
       ProgramInfo info;
       absl::Status st;
       if (app) {
@@ -145,8 +146,8 @@ absl::StatusOr<ProgramRef> ParseRef(absl::string_view ref) {
     }
     for (const auto& [k, v] : out.params) {
       if (k == key) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "'", ref, "': parameter '", key, "' is given twice"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("'", ref, "': parameter '", key, "' is given twice"));
       }
     }
     out.params.emplace_back(std::string(key), std::string(kv.substr(eq + 1)));

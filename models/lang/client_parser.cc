@@ -21,13 +21,11 @@ constexpr ClientCloseKind kCloseKinds[] = {
 class ClientParser {
  public:
   explicit ClientParser(ParseContext& c) : c_(c) {}
-  Status Steps(const YAML::Node& n, const std::string& field,
-               ClientBlock* out);
+  Status Steps(const YAML::Node& n, const std::string& field, ClientBlock* out);
   bool uses_websocket() const { return uses_websocket_; }
 
  private:
-  Status Step(const YAML::Node& n, const std::string& field,
-              ClientBlock* out);
+  Status Step(const YAML::Node& n, const std::string& field, ClientBlock* out);
   Status Request(const YAML::Node& arg, const std::string& f, ClientStep* s);
   Status Read(const YAML::Node& arg, const std::string& f, ClientStep* s);
   Status Close(const YAML::Node& step, const YAML::Node& arg,
@@ -44,8 +42,8 @@ class ClientParser {
 
 const std::vector<std::string>& Ops() {
   static const std::vector<std::string> kOps = {
-      "request", "upgrade", "read",  "sleep", "stall", "half-close",
-      "close-tcp", "close", "draw", "if",    "return"};
+      "request",   "upgrade", "read", "sleep", "stall", "half-close",
+      "close-tcp", "close",   "draw", "if",    "return"};
   return kOps;
 }
 
@@ -114,8 +112,8 @@ Status ClientParser::Read(const YAML::Node& arg, const std::string& f,
   };
   if (arg["body-chunks"]) {
     s->mode = ReadMode::kBodyChunks;
-    SIM_RETURN_IF_ERROR(
-        Count(arg["body-chunks"], YamlReader::Join(f, "body-chunks"), &s->count));
+    SIM_RETURN_IF_ERROR(Count(arg["body-chunks"],
+                              YamlReader::Join(f, "body-chunks"), &s->count));
     return duration("gap", &s->gap);
   }
   if (arg["messages"]) {
@@ -132,8 +130,9 @@ Status ClientParser::Read(const YAML::Node& arg, const std::string& f,
                  "{until: final-body|close-frame|nothing, for: DURATION}");
   }
   s->mode = ReadMode::kUntil;
-  absl::StatusOr<int> stop = c_.OneOf(arg["until"], YamlReader::Join(f, "until"),
-                                      {"final-body", "close-frame", "nothing"});
+  absl::StatusOr<int> stop =
+      c_.OneOf(arg["until"], YamlReader::Join(f, "until"),
+               {"final-body", "close-frame", "nothing"});
   if (!stop.ok()) return stop.status();
   s->stop = static_cast<ReadStop>(*stop);
   if (*stop == 1) uses_websocket_ = true;
@@ -287,9 +286,9 @@ absl::StatusOr<std::shared_ptr<ClientProgram>> ParseClientProgram(
     ParseContext& c, const YAML::Node& node, const Params& overrides) {
   const YamlReader& r = c.reader();
   const std::string& root = c.root();
-  SIM_RETURN_IF_ERROR(r.Keys(
-      node, root,
-      {"format", "name", "description", "protocol", "params", "steps"}));
+  SIM_RETURN_IF_ERROR(
+      r.Keys(node, root,
+             {"format", "name", "description", "protocol", "params", "steps"}));
   SIM_RETURN_IF_ERROR(c.DeclareParams(node["params"], overrides));
   auto p = std::make_shared<ClientProgram>();
   for (auto [key, out] :
@@ -310,9 +309,9 @@ absl::StatusOr<std::shared_ptr<ClientProgram>> ParseClientProgram(
   p->protocol =
       parser.uses_websocket() ? Protocol::kWebSocket : Protocol::kHttp;
   if (node["protocol"]) {
-    absl::StatusOr<int> i = c.OneOf(node["protocol"],
-                                    YamlReader::Join(root, "protocol"),
-                                    {"http", "websocket"});
+    absl::StatusOr<int> i =
+        c.OneOf(node["protocol"], YamlReader::Join(root, "protocol"),
+                {"http", "websocket"});
     if (!i.ok()) return i.status();
     p->protocol = *i == 0 ? Protocol::kHttp : Protocol::kWebSocket;
   }

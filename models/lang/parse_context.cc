@@ -49,9 +49,9 @@ std::string ParseContext::ParamsDoc() const {
   });
 }
 
-absl::StatusOr<std::string> ParseContext::Text(const YAML::Node& n,
-                                               absl::string_view field,
-                                               absl::string_view expected) const {
+absl::StatusOr<std::string> ParseContext::Text(
+    const YAML::Node& n, absl::string_view field,
+    absl::string_view expected) const {
   absl::StatusOr<std::string> text = r_.Scalar(n, field, expected);
   if (!text.ok() || text->empty() || (*text)[0] != '$') return text;
   const std::string name = text->substr(1);
@@ -59,12 +59,12 @@ absl::StatusOr<std::string> ParseContext::Text(const YAML::Node& n,
     if (p == name) return value;
   }
   if (slots_.count(name) != 0) return text;  // a counter: the caller's
-  return r_.At(n, field,
-               absl::StrCat("'", *text,
-                            "' names no parameter, counter or drawn value",
-                            params_.empty() ? std::string()
-                                            : absl::StrCat(" (parameters: ",
-                                                           ParamsDoc(), ")")));
+  return r_.At(
+      n, field,
+      absl::StrCat("'", *text, "' names no parameter, counter or drawn value",
+                   params_.empty()
+                       ? std::string()
+                       : absl::StrCat(" (parameters: ", ParamsDoc(), ")")));
 }
 
 absl::StatusOr<int64_t> ParseContext::Int(const YAML::Node& n,
@@ -109,7 +109,8 @@ absl::StatusOr<sim::Duration> ParseContext::Duration(
 absl::StatusOr<int> ParseContext::OneOf(
     const YAML::Node& n, absl::string_view field,
     const std::vector<std::string>& names) const {
-  const std::string expected = absl::StrCat("one of ", absl::StrJoin(names, ", "));
+  const std::string expected =
+      absl::StrCat("one of ", absl::StrJoin(names, ", "));
   absl::StatusOr<std::string> text = Text(n, field, expected);
   if (!text.ok()) return text.status();
   for (size_t i = 0; i < names.size(); ++i) {
@@ -138,9 +139,9 @@ int16_t ParseContext::SlotRef(absl::string_view text) const {
 absl::Status ExpectList(const ParseContext& c, const YAML::Node& n,
                         absl::string_view field) {
   if (n.IsSequence()) return absl::OkStatus();
-  return c.At(n, field,
-              absl::StrCat("expected a list of steps, got ",
-                           YamlReader::KindName(n)));
+  return c.At(
+      n, field,
+      absl::StrCat("expected a list of steps, got ", YamlReader::KindName(n)));
 }
 
 absl::Status StepOp(const ParseContext& c, const YAML::Node& step,
@@ -151,9 +152,9 @@ absl::Status StepOp(const ParseContext& c, const YAML::Node& step,
       absl::StrCat("a step (one of: ", absl::StrJoin(ops, ", "), ")");
   if (step.IsScalar()) {
     if (std::find(ops.begin(), ops.end(), step.Scalar()) == ops.end()) {
-      return c.At(step, field,
-                  absl::StrCat("expected ", expected, ", got '", step.Scalar(),
-                               "'"));
+      return c.At(
+          step, field,
+          absl::StrCat("expected ", expected, ", got '", step.Scalar(), "'"));
     }
     *op = step.Scalar();
     *arg = YAML::Node();
@@ -172,6 +173,36 @@ absl::Status StepOp(const ParseContext& c, const YAML::Node& step,
     }
   }
   return c.At(step, field, absl::StrCat("expected ", expected));
+}
+
+namespace {
+
+constexpr MessageType kAllTypes[] = {MessageType::kHttpRequest,
+                                     MessageType::kHttpDisconnect,
+                                     MessageType::kWsConnect,
+                                     MessageType::kWsReceive,
+                                     MessageType::kWsDisconnect,
+                                     MessageType::kHttpResponseStart,
+                                     MessageType::kHttpResponseBody,
+                                     MessageType::kWsAccept,
+                                     MessageType::kWsSend,
+                                     MessageType::kWsClose,
+                                     MessageType::kBogus};
+
+}  // namespace
+
+std::vector<std::string> MessageTypeNames() {
+  std::vector<std::string> out;
+  for (MessageType t : kAllTypes) out.emplace_back(MessageTypeName(t));
+  return out;
+}
+
+absl::StatusOr<MessageType> ReadMessageType(const ParseContext& c,
+                                            const YAML::Node& n,
+                                            absl::string_view field) {
+  absl::StatusOr<int> i = c.OneOf(n, field, MessageTypeNames());
+  if (!i.ok()) return i.status();
+  return kAllTypes[*i];
 }
 
 }  // namespace models::lang

@@ -5,7 +5,8 @@
 //
 //   ParseContext c(reader, "app");
 //   SIM_RETURN_IF_ERROR(c.DeclareParams(node["params"], overrides));
-//   absl::StatusOr<std::string> text = c.Text(node["code"], "app.code", "a code");
+//   absl::StatusOr<std::string> text = c.Text(node["code"], "app.code", "a
+//   code");
 //
 // Thread-safety: one parse, one thread.
 #ifndef HANGUP_MODELS_LANG_PARSE_CONTEXT_H_
@@ -20,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "models/asgi/asgi.h"
 #include "models/lang/yaml_reader.h"
 #include "sim/time.h"
 #include "yaml-cpp/yaml.h"
@@ -39,8 +41,7 @@ class ParseContext {
 
   // Reads `params` (a map of name: default value, or nothing) and applies
   // `overrides`; an override of an undeclared parameter is an error.
-  absl::Status DeclareParams(const YAML::Node& params,
-                             const Params& overrides);
+  absl::Status DeclareParams(const YAML::Node& params, const Params& overrides);
   // The parameter names, in order ("code=1000, reason=''").
   std::string ParamsDoc() const;
 
@@ -87,6 +88,12 @@ absl::Status StepOp(const ParseContext& c, const YAML::Node& step,
                     absl::string_view field,
                     const std::vector<std::string>& ops, std::string* op,
                     YAML::Node* arg);
+
+// Every ASGI message type's name ("http.request", ...), and reading one.
+std::vector<std::string> MessageTypeNames();
+absl::StatusOr<MessageType> ReadMessageType(const ParseContext& c,
+                                            const YAML::Node& n,
+                                            absl::string_view field);
 
 }  // namespace models::lang
 

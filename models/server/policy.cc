@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "models/asgi/registry.h"
+#include "sim/check.h"
 
 namespace models {
 namespace {
@@ -63,6 +64,12 @@ constexpr Names<WsOnAppExit> kWsOnAppExit[] = {
     {WsOnAppExit::kClose1000, "close-1000"},
     {WsOnAppExit::kClose1006, "close-1006"},
     {WsOnAppExit::kNothing, "nothing"}};
+constexpr Names<ReceiveCancel> kReceiveCancel[] = {
+    {ReceiveCancel::kRequeue, "requeue"}, {ReceiveCancel::kLost, "lost"}};
+constexpr Names<LogLevel> kLogLevels[] = {{LogLevel::kDebug, "DEBUG"},
+                                          {LogLevel::kInfo, "INFO"},
+                                          {LogLevel::kWarning, "WARNING"},
+                                          {LogLevel::kError, "ERROR"}};
 constexpr Names<WsCode> kWsCode[] = {{WsCode::kPeerOr1006, "peer"},
                                      {WsCode::k1006, "1006"},
                                      {WsCode::kNoKey, "no-code-key"},
@@ -138,6 +145,40 @@ absl::Status ParseSpecVersion(absl::string_view text, const char* field,
                    "': expected absent or X.Y (like 2.4), got '", text, "'"));
 }
 
+// An exception field: "CLASS[(BASE)][: TEXT]"; `must_be` is a class its
+// MRO must contain ("" for any).
+absl::Status ParseErrorField(absl::string_view text, const char* field,
+                             const char* must_be, py::ErrorSpec* out) {
+  absl::StatusOr<py::ErrorSpec> e = py::ErrorSpec::Parse(text);
+  if (!e.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "policy field '", field, "': ", e.status().message(),
+        " (written CLASS or CLASS: TEXT, like 'RuntimeError: closed')"));
+  }
+  if (*must_be != '\0' && !e->cls->IsA(must_be)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy field '", field, "': ", e->cls->spec(),
+                     " is not a subclass of ", must_be));
+  }
+  *out = *std::move(e);
+  return absl::OkStatus();
+}
+
+absl::Status ParseLogField(absl::string_view text, const char* field,
+                           LogSpec* out) {
+  std::optional<LogSpec> spec = LogSpec::Parse(text);
+  if (!spec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy field '", field,
+                     "': expected LEVEL LOGGER: TEXT with LEVEL one of DEBUG, "
+                     "INFO, WARNING, ERROR (like 'WARNING daphne.server: "
+                     "killed'), got '",
+                     text, "'"));
+  }
+  *out = *std::move(spec);
+  return absl::OkStatus();
+}
+
 std::string YesNo(bool b) { return b ? "yes" : "no"; }
 
 #define ENUM_FIELD(fname, desc, member, table)          \
@@ -176,6 +217,23 @@ std::string YesNo(bool b) { return b ? "yes" : "no"; }
         [](ServerPolicy& p, absl::string_view v) {        \
           return ParseDurationField(v, fname, &p.member); \
         }                                                 \
+  }
+
+#define ERROR_FIELD(fname, desc, member, must_be)                  \
+  PolicyField {                                                    \
+    fname, desc, {},                                               \
+        [](const ServerPolicy& p) { return p.member.ToString(); }, \
+        [](ServerPolicy& p, absl::string_view v) {                 \
+          return ParseErrorField(v, fname, must_be, &p.member);    \
+        }                                                          \
+  }
+#define LOG_FIELD(fname, desc, member)                             \
+  PolicyField {                                                    \
+    fname, desc, {},                                               \
+        [](const ServerPolicy& p) { return p.member.ToString(); }, \
+        [](ServerPolicy& p, absl::string_view v) {                 \
+          return ParseLogField(v, fname, &p.member);               \
+        }                                                          \
   }
 
 // Appends fields to the table with the docs group and protocols they
@@ -300,6 +358,10 @@ void AddReceiveAndTheDisconnectFields(FieldAdder& add) {
                  "the app's own websocket.close queues a disconnect for it",
                  ws_own_close_queues_disconnect),
       FieldProtocols::kWebSocket);
+  add(ENUM_FIELD("receive-cancel",
+                 "a receive() the app cancels after the server resolved it",
+                 receive_cancel, kReceiveCancel),
+      FieldProtocols::kBoth);
 }
 
 // Fields of the docs group "WebSocket library and glue".
@@ -358,6 +420,59 @@ void AddAppRunnerAndWatchdogFields(FieldAdder& add) {
                  "watchdog: a finished response starts the kill clock",
                  complete_stamps_kill_clock),
       FieldProtocols::kBoth);
+  add(LOG_FIELD("kill-log", "watchdog: the line it logs when it kills",
+                kill_log),
+      FieldProtocols::kBoth);
+  add(BOOL_FIELD("cancel-on-reset",
+                 "an RST (or a write the peer reset) cancels the app at once",
+                 cancel_on_reset),
+      FieldProtocols::kBoth);
+}
+
+// Fields of the docs group "Request timeout".
+void AddRequestTimeoutFields(FieldAdder& add) {
+  add.Group("Request timeout");
+  add(DURATION_FIELD("request-timeout",
+                     "once the request is this old, each timer tick logs and "
+                     "ends the response",
+                     request_timeout),
+      FieldProtocols::kHttp);
+  add(DURATION_FIELD("timeout-check-interval",
+                     "the server's timeout timer period (phase from the tape)",
+                     timeout_check_interval),
+      FieldProtocols::kHttp);
+  add(LOG_FIELD("timeout-log", "the line each timed-out tick logs",
+                timeout_log),
+      FieldProtocols::kHttp);
+}
+
+// Fields of the docs group "Raised exceptions and log lines".
+void AddRaisesAndLogLinesFields(FieldAdder& add) {
+  add.Group("Raised exceptions and log lines");
+  add(ERROR_FIELD("send-error",
+                  "what send-after-close=raise raises (an OSError subclass)",
+                  send_error, "OSError"),
+      FieldProtocols::kBoth);
+  add(ERROR_FIELD("send-runtime-error",
+                  "what send-after-close=raise-runtime-error raises",
+                  send_runtime_error, "RuntimeError"),
+      FieldProtocols::kBoth);
+  add(ERROR_FIELD("after-complete-error",
+                  "what after-complete=raise raises (%s: the message type)",
+                  after_complete_error, ""),
+      FieldProtocols::kHttp);
+  add(ERROR_FIELD("ws-after-close-error",
+                  "what ws-close-twice-raises raises (%s: the message type)",
+                  ws_after_close_error, ""),
+      FieldProtocols::kWebSocket);
+  add(LOG_FIELD("dropped-send-log", "the line log-dropped-sends logs",
+                dropped_send_log),
+      FieldProtocols::kBoth);
+  add(LOG_FIELD("incomplete-response-log",
+                "the line log-incomplete-response logs (%s: starting or "
+                "completing)",
+                incomplete_response_log),
+      FieldProtocols::kHttp);
 }
 
 // The table, grouped as docs/presets.md shows it (the order also ranks
@@ -371,10 +486,39 @@ std::vector<PolicyField> MakeFields() {
   AddReceiveAndTheDisconnectFields(add);
   AddWebSocketLibraryFields(add);
   AddAppRunnerAndWatchdogFields(add);
+  AddRequestTimeoutFields(add);
+  AddRaisesAndLogLinesFields(add);
   return f;
 }
 
 }  // namespace
+
+std::optional<LogSpec> LogSpec::Parse(absl::string_view value) {
+  const size_t space = value.find(' ');
+  const size_t colon = value.find(": ");
+  if (space == absl::string_view::npos || colon == absl::string_view::npos ||
+      colon <= space + 1) {
+    return std::nullopt;
+  }
+  LogSpec out;
+  if (!ParseInto(kLogLevels, value.substr(0, space), "", &out.level).ok()) {
+    return std::nullopt;
+  }
+  out.logger = std::string(value.substr(space + 1, colon - space - 1));
+  if (absl::StrContains(out.logger, ' ')) return std::nullopt;
+  out.text = std::string(value.substr(colon + 2));
+  return out;
+}
+
+std::string LogSpec::ToString() const {
+  return absl::StrCat(NameOf(kLogLevels, level), " ", logger, ": ", text);
+}
+
+py::ErrorSpec ServerPolicy::DefaultError(absl::string_view spec) {
+  absl::StatusOr<py::ErrorSpec> e = py::ErrorSpec::Parse(spec);
+  SIM_CHECK(e.ok()) << e.status().message();
+  return *std::move(e);
+}
 
 std::optional<sim::Duration> ParseDuration(absl::string_view text) {
   if (text == "none") text = "0";

@@ -21,6 +21,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "models/asgi/asgi.h"
+#include "models/asgi/outcome.h"
+#include "models/asgi/py_exceptions.h"
 #include "sim/time.h"
 
 namespace models {
@@ -133,6 +135,27 @@ enum class WsOnAppExit : uint8_t {
   kNothing,    // nothing: the connection stays open (uvicorn 0.17.6 wsproto)
 };
 
+// What a receive() the app cancels does with a message the server has
+// already resolved it with.
+enum class ReceiveCancel : uint8_t {
+  kRequeue,  // nothing is taken until the app resumes: the message stays
+             // for the next receive() (asyncio.Queue.get, uvicorn's flag)
+  kLost,     // receive() is a future the server resolves when a message
+             // comes; cancelled after that, the message is gone
+};
+
+// A line the server logs: level, logger and text, written
+// "WARNING daphne.server: Application instance ... was killed.". The text
+// may hold one %s, filled in where the line is logged.
+struct LogSpec {
+  LogLevel level = LogLevel::kError;
+  std::string logger;
+  std::string text;
+
+  static std::optional<LogSpec> Parse(absl::string_view value);
+  std::string ToString() const;
+};
+
 struct ServerPolicy {
   // Scope: scope["asgi"]["spec_version"] x10 (23 = "2.3"); 0 = absent;
   // for HTTP and for WebSocket scopes.
@@ -187,18 +210,64 @@ struct ServerPolicy {
   // response." when the app returns early while connected.
   bool log_incomplete_response = true;
 
+  // receive() cancelled by the app (see ReceiveCancel).
+  ReceiveCancel receive_cancel = ReceiveCancel::kRequeue;
+
+  // --- the server's own raises and log lines (every preset sets its own) ---
+  // send-after-close=raise: an OSError subclass.
+  py::ErrorSpec send_error = DefaultError("ClientDisconnected(OSError)");
+  // send-after-close=raise-runtime-error: a RuntimeError (subclass).
+  py::ErrorSpec send_runtime_error =
+      DefaultError("RuntimeError: send() after the connection closed");
+  // after-complete=raise; %s is the message type.
+  py::ErrorSpec after_complete_error = DefaultError(
+      "RuntimeError: Invalid ASGI message '%s' after the response completed");
+  // ws-close-twice-raises; %s is the message type.
+  py::ErrorSpec ws_after_close_error = DefaultError(
+      "RuntimeError: Unexpected ASGI message '%s' after websocket.close");
+  // log-dropped-sends.
+  LogSpec dropped_send_log = {LogLevel::kInfo, "server.error",
+                              "send() after the close dropped"};
+  // log-incomplete-response; %s is "starting" or "completing".
+  LogSpec incomplete_response_log = {
+      LogLevel::kError, "server.error",
+      "application returned without %s the response"};
+
   // --- app runner ---
   OwnException own_exception = OwnException::kLogged;
   std::string error_log_text = "Exception in ASGI application";
   std::string error_logger = "uvicorn.error";
+  // An RST (or a write the peer reset) cancels the app task at once.
+  bool cancel_on_reset = false;
 
   // --- watchdog ---
   // Cancel the app this long after the disconnect stamp; 0 = never.
   sim::Duration kill_after;
+  // The checker's period. Its timer belongs to the server, not to the
+  // connection: its phase relative to the connection is drawn from the tape
+  // (in steps of kServerTimerPhaseStep), so a kill lands anywhere in
+  // (kill_after, kill_after + interval] after the stamp.
   sim::Duration kill_check_interval = sim::Seconds(1);
   // The response finishing stamps the disconnect too (daphne's finish()).
   bool complete_stamps_kill_clock = false;
+  LogSpec kill_log = {LogLevel::kWarning, "server.error",
+                      "application cancelled: it outlived the kill timeout"};
+
+  // --- request timeout (HTTP; daphne's http_timeout) ---
+  // Once the request is this old, each tick of the server's timeout checker
+  // logs timeout_log and ends the response (a 503 when none was started);
+  // 0 = none.
+  sim::Duration request_timeout;
+  sim::Duration timeout_check_interval = sim::Seconds(2);  // same phase
+  LogSpec timeout_log = {LogLevel::kWarning, "server.error",
+                         "request timed out"};
+
+  // A policy field's built-in default (the reference servers' neutral text).
+  static py::ErrorSpec DefaultError(absl::string_view spec);
 };
+
+// The granularity of the server timers' phase draw.
+inline constexpr sim::Duration kServerTimerPhaseStep = sim::Millis(100);
 
 // The protocols a policy field applies to.
 enum class FieldProtocols : uint8_t { kBoth, kHttp, kWebSocket };

@@ -664,6 +664,242 @@ void SetErrorLogger(Preset& p) {
   }
 }
 
+// The server's own raises, log lines, timers and cancellation, per family:
+// every preset speaks its own server's vocabulary. Where the server has no
+// such raise or line (the mechanism is switched off in its preset), the
+// value is what it would plausibly say, in its own logger, marked
+// "[not in X]"; the reference servers get neutral texts.
+struct Vocabulary {
+  const char* field;
+  const char* value;
+  const char* source;
+};
+
+constexpr Vocabulary kUvicornVocabulary[] = {
+    {"send-error", "ClientDisconnected(OSError)",
+     "uvicorn/protocols/utils.py ClientDisconnected, raised bare (0.27.0, "
+     "encode/uvicorn#2218; OSError base since 0.30.3, #2393) [not in 0.17.6]"},
+    {"send-runtime-error",
+     "RuntimeError: unable to perform operation on <TCPTransport closed=True "
+     "reading=False>; the handler is closed",
+     "the RuntimeError a write to a closed uvloop transport raises under "
+     "uvicorn (ref §3 #8, encode/uvicorn#1480)"},
+    {"after-complete-error",
+     "RuntimeError: Unexpected ASGI message '%s' sent, after response already "
+     "completed.",
+     "h11_impl.py send (ref §2.1 uvicorn rows) [P]"},
+    {"ws-after-close-error",
+     "RuntimeError: Unexpected ASGI message '%s', after sending "
+     "'websocket.close'.",
+     "websockets_impl.py@0.17.6 ≈L267-269, wsproto_impl.py ≈L462 (ref §2.2) "
+     "[P]"},
+    {"dropped-send-log",
+     "INFO uvicorn.error: ASGI send dropped: the client disconnected",
+     "[not in uvicorn: nothing is logged per dropped send] its logger"},
+    {"incomplete-response-log",
+     "ERROR uvicorn.error: ASGI callable returned without %s response.",
+     "run_asgi: \"ASGI callable returned without starting response.\" / "
+     "\"... completing response.\" (h11_impl.py@0.17.6 ≈L376-381)"},
+    {"kill-log",
+     "ERROR uvicorn.error: Cancel 1 running task(s), timeout graceful shutdown "
+     "exceeded",
+     "uvicorn cancels tasks only at shutdown and logs this (server.py, ref "
+     "§2.1 uvicorn current row) [not in 0.17.6]"},
+    {"cancel-on-reset", "no",
+     "connection_lost only sets flags and wakes the app (h11_impl.py@0.17.6 "
+     "≈L88-110); encode/uvicorn#501 \"Closed connections don't cancel tasks\""},
+    {"receive-cancel", "requeue",
+     "HTTP: receive() waits on message_event, then builds the message from "
+     "self.body (h11_impl.py@0.17.6 ≈L485-509); WebSocket: asyncio.Queue.get "
+     "(wsproto_impl.py@0.17.6 ≈L39): nothing is taken before the app resumes"},
+    {"request-timeout", "none",
+     "no request timeout: timeout_keep_alive only runs between requests "
+     "(config.py timeout_keep_alive=5)"},
+    {"timeout-check-interval", "2s", "n/a (no request timeout)"},
+    {"timeout-log", "WARNING uvicorn.error: Request timed out",
+     "[not in uvicorn] its logger"},
+};
+
+constexpr Vocabulary kHypercornVocabulary[] = {
+    {"send-error", "ClientDisconnected(OSError)",
+     "[not in hypercorn: no OSError subclass of its own (utils.py@0.13.2 "
+     "defines UnexpectedMessageError)] the spec's server-specific OSError "
+     "subclass (www.rst ≈L241-254)"},
+    {"send-runtime-error",
+     "RuntimeError: unable to perform operation on <TCPTransport closed=True "
+     "reading=False>; the handler is closed",
+     "under the uvloop worker a closed transport raises this; hypercorn 0.18 "
+     "catches it in protocol_send (asyncio/tcp_server.py@0.18.0 ≈L79-93, ref "
+     "§2.1 hypercorn 0.18.0 row)"},
+    {"after-complete-error",
+     "UnexpectedMessageError: Unexpected message type, %s given the state "
+     "ASGIHTTPState.CLOSED",
+     "http_stream.py@0.18.0 ≈L240-241 (ref §2.1 hypercorn 0.18.0 row)"},
+    {"ws-after-close-error",
+     "UnexpectedMessageError: Unexpected message type, %s given the state "
+     "ASGIWebsocketState.CLOSED",
+     "protocol/ws_stream.py@0.13.2 ≈L289-297 (ref §2.2) [P]"},
+    {"dropped-send-log",
+     "INFO hypercorn.error: ASGI send dropped: the client disconnected",
+     "[not in hypercorn: dropped sends are silent] its error logger"},
+    {"incomplete-response-log",
+     "ERROR hypercorn.error: ASGI callable returned without %s the response",
+     "[not in hypercorn: send(None) closes the stream silently] its error "
+     "logger"},
+    {"kill-log",
+     "WARNING hypercorn.error: Application task cancelled after the kill "
+     "timeout",
+     "[not in hypercorn: it never kills on disconnect] its error logger"},
+    {"cancel-on-reset", "no",
+     "asyncio: a read error becomes a Closed event (tcp_server.py@0.13.2 "
+     "≈L107-121); the TaskGroup cancels the app only when an exception "
+     "escapes the connection (asyncio/task_group.py@0.13.2 __aexit__). "
+     "HTTP/2 (not modelled): StreamReset -> StreamClosed, no cancel (h2.py)"},
+    {"receive-cancel", "requeue",
+     "receive is asyncio.Queue.get (asyncio/task_group.py@0.13.2 spawn_app): "
+     "a cancelled get leaves the item queued (CPython queues.py)"},
+    {"request-timeout", "none",
+     "read_timeout defaults to None (config.py@0.13.2 ≈L73); when set it "
+     "closes the connection without a log (tcp_server.py ≈L110)"},
+    {"timeout-check-interval", "2s", "n/a (no request timeout)"},
+    {"timeout-log", "WARNING hypercorn.error: Request timed out",
+     "[not in hypercorn: read_timeout closes silently] its error logger"},
+};
+
+constexpr Vocabulary kDaphneVocabulary[] = {
+    {"send-error", "ClientDisconnected(OSError)",
+     "[not in daphne: handle_reply returns silently (server.py@4.0.0 "
+     "≈L224-232)] the spec's server-specific OSError subclass"},
+    {"send-runtime-error", "Disconnected: Attempt to send on a closed protocol",
+     "autobahn.exception.Disconnected, a RuntimeError subclass "
+     "(autobahn/websocket/protocol.py ≈L2259-2275) [P]"},
+    {"after-complete-error",
+     "ValueError: HTTP response has already been started",
+     "[not in daphne: finish() stamps disconnected, later messages are "
+     "ignored] the ValueError of its order check (http_protocol.py@4.0.0 "
+     "≈L239-294)"},
+    {"ws-after-close-error",
+     "Disconnected: Attempt to send on a closed protocol",
+     "autobahn's sendMessage after close (ref §2.2 daphne row) [P]"},
+    {"dropped-send-log",
+     "INFO daphne.server: ASGI send dropped: the client disconnected",
+     "[not in daphne: silent] logging.getLogger(__name__) in server.py"},
+    {"incomplete-response-log",
+     "ERROR daphne.server: Application returned without %s the response",
+     "[not in daphne: not logged] its server logger"},
+    {"kill-log",
+     "WARNING daphne.server: Application instance <Task pending> for "
+     "connection <WebRequest> took too long to shut down and was killed.",
+     "application_checker: logger.warning(\"Application instance %r for "
+     "connection %s took too long to shut down and was killed.\") "
+     "(server.py@4.0.0 ≈L276-282) [P]"},
+    {"cancel-on-reset", "no",
+     "connectionLost only stamps `disconnected`; the app is cancelled by the "
+     "application checker 10 s later (server.py@4.0.0 ≈L188-194, ≈L262-308)"},
+    {"receive-cancel", "requeue",
+     "receive=input_queue.get, an asyncio.Queue (server.py@4.0.0 ≈L208-212): "
+     "a cancelled get leaves the item queued"},
+    {"request-timeout", "none",
+     "http_timeout defaults to None (server.py@4.0.0 ≈L53; cli "
+     "--http-timeout); "
+     "check_timeouts logs and finish()es on every tick once exceeded "
+     "(http_protocol.py@4.0.0 ≈L302-316)"},
+    {"timeout-check-interval", "2s",
+     "timeout_checker re-armed with reactor.callLater(2) from server start "
+     "(server.py@4.0.0 ≈L125, ≈L327-334)"},
+    {"timeout-log",
+     "WARNING daphne.http_protocol: Application timed out while sending "
+     "response",
+     "check_timeouts: logger.warning (http_protocol.py@4.0.0 ≈L309; logger "
+     "is __name__)"},
+};
+
+constexpr Vocabulary kGranianVocabulary[] = {
+    {"send-error", "ClientDisconnected(OSError)",
+     "[not in granian: no OSError subclass; it raises RuntimeError] the spec's "
+     "server-specific OSError subclass [C]"},
+    {"send-runtime-error",
+     "RuntimeError: ASGI flow error: Transport not initialized or closed",
+     "src/asgi/io.rs@9a20b17 ≈L488-508, errors.rs [C]"},
+    {"after-complete-error",
+     "RuntimeError: ASGI flow error: Response already finished",
+     "src/asgi/io.rs@9a20b17 ≈L201-324 [C]"},
+    {"ws-after-close-error", "RuntimeError: ASGI flow error: Transport closed",
+     "src/asgi/io.rs@9a20b17 ≈L489-491 [C]"},
+    {"dropped-send-log", "INFO _granian: ASGI transport error: SendError",
+     "INFO per failed chunk (src/asgi/io.rs ≈L88-132), "
+     "emmett-framework/granian#650 [C]"},
+    {"incomplete-response-log",
+     "ERROR _granian: Application returned without %s the response",
+     "[not in granian] its logger [C]"},
+    {"kill-log",
+     "WARNING _granian: Application task cancelled after the kill timeout",
+     "[not in granian: never cancels] its logger [C]"},
+    {"cancel-on-reset", "no",
+     "the app is never cancelled (emmett-framework/granian#286, #412); "
+     "HTTP/2 (not modelled): a stream reset is not even propagated until the "
+     "next write (#917) [C]"},
+    {"receive-cancel", "requeue",
+     "unknown: receive() is a Rust future (pyo3) whose cancellation was not "
+     "traced; modelled as requeue [C, unverified]"},
+    {"request-timeout", "none", "no request timeout modelled [C]"},
+    {"timeout-check-interval", "2s", "n/a (no request timeout)"},
+    {"timeout-log", "WARNING _granian: Request timed out",
+     "[not in granian] its logger [C]"},
+};
+
+constexpr Vocabulary kReferenceVocabulary[] = {
+    {"send-error", "ClientDisconnected(OSError)",
+     "www.rst ≈L241-254: \"a server-specific subclass of OSError\""},
+    {"send-runtime-error", "RuntimeError: send() after the connection closed",
+     "neutral text (the design alternative: not an OSError)"},
+    {"after-complete-error",
+     "RuntimeError: Invalid ASGI message '%s' after the response completed",
+     "neutral text"},
+    {"ws-after-close-error",
+     "RuntimeError: Unexpected ASGI message '%s' after websocket.close",
+     "neutral text"},
+    {"dropped-send-log", "INFO server.error: send() after the close dropped",
+     "neutral text"},
+    {"incomplete-response-log",
+     "ERROR server.error: application returned without %s the response",
+     "neutral text"},
+    {"kill-log",
+     "WARNING server.error: application cancelled: it outlived the kill "
+     "timeout",
+     "neutral text"},
+    {"cancel-on-reset", "no",
+     "off: the spec has no such rule (ref §1.1; gunicorn's ASGI worker "
+     "cancels after a 3 s grace, benoitc/gunicorn#3485); can be turned on"},
+    {"receive-cancel", "requeue",
+     "asyncio.Queue.get semantics; `lost` is the alternative"},
+    {"request-timeout", "none", "the spec has no request timeout"},
+    {"timeout-check-interval", "2s", "n/a (no request timeout)"},
+    {"timeout-log", "WARNING server.error: request timed out", "neutral text"},
+};
+
+void SetVocabulary(Preset& p) {
+  struct Family {
+    const char* prefix;
+    absl::Span<const Vocabulary> rows;
+  };
+  static constexpr Family kFamilies[] = {
+      {"uvicorn", kUvicornVocabulary}, {"hypercorn", kHypercornVocabulary},
+      {"daphne", kDaphneVocabulary},   {"granian", kGranianVocabulary},
+      {"ref", kReferenceVocabulary},
+  };
+  for (const Family& f : kFamilies) {
+    if (!absl::StartsWith(p.name, f.prefix)) continue;
+    for (const Vocabulary& v : f.rows) {
+      const absl::Status s = SetPolicyField(p.policy, v.field, v.value);
+      SIM_CHECK(s.ok()) << "preset " << p.name << ": " << s.message();
+      p.sources[v.field] = v.source;
+    }
+    return;
+  }
+  SIM_CHECK(false) << "preset " << p.name << " has no vocabulary";
+}
+
 std::vector<Preset> MakePresets() {
   std::vector<Preset> p;
   p.push_back(Uvicorn0176Http("uvicorn-0.17.6-h11", "h11_impl.py", "≈L412-413",
@@ -725,7 +961,10 @@ std::vector<Preset> MakePresets() {
                         "2.3", "future", "logged",
                         "the result-future proposal: resolved at delivery or "
                         "when the close is known"));
-  for (Preset& preset : p) SetErrorLogger(preset);
+  for (Preset& preset : p) {
+    SetErrorLogger(preset);
+    SetVocabulary(preset);
+  }
   return p;
 }
 

@@ -1,6 +1,9 @@
 #include "models/server/server.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "models/asgi/events.h"
 #include "models/asgi/py_exceptions.h"
 #include "sim/timeout.h"
@@ -58,6 +61,7 @@ void Server::Start() {
   outcome_.scope =
       Scope{protocol_, protocol_ == Protocol::kHttp ? policy_.spec_version
                                                     : policy_.ws_spec_version};
+  DrawTimerPhase();
   if (protocol_ == Protocol::kHttp) {
     executor_.Spawn(HttpReader(this), "transport");
   } else {
@@ -71,6 +75,34 @@ void Server::Log(LogLevel level, const char* logger, std::string text) {
   });
   outcome_.logs.push_back(
       LogLine{executor_.Now(), level, logger, std::move(text)});
+}
+
+void Server::Log(const LogSpec& line, absl::string_view arg) {
+  Log(line.level, line.logger.c_str(),
+      absl::StrReplaceAll(line.text, {{"%s", arg}}));
+}
+
+void Server::DrawTimerPhase() {
+  // daphne's checkers are reactor.callLater loops armed when the server
+  // started (server.py@4.0.0 ≈L124-125), not when this connection came: the
+  // connection meets them at a phase the tape picks.
+  sim::Duration longest;
+  if (!policy_.kill_after.IsZero()) longest = policy_.kill_check_interval;
+  if (protocol_ == Protocol::kHttp && !policy_.request_timeout.IsZero()) {
+    longest = std::max(longest, policy_.timeout_check_interval);
+  }
+  const int64_t steps = std::clamp<int64_t>(
+      longest.nanos() / kServerTimerPhaseStep.nanos(), 1, 256);
+  timer_phase_ =
+      kServerTimerPhaseStep *
+      executor_.Choose(sim::ChoiceKind::kDelay, static_cast<uint32_t>(steps));
+}
+
+sim::Duration Server::UntilNextTick(sim::Duration interval) const {
+  const int64_t period = std::max<int64_t>(interval.nanos(), 1);
+  const int64_t since = executor_.Now().nanos() - timer_phase_.nanos();
+  const int64_t offset = ((since % period) + period) % period;
+  return sim::Nanos(period - offset);
 }
 
 namespace {
@@ -87,6 +119,10 @@ const char* NoticeCauseText(NoticeCause cause) {
       return "write failed: connection closed";
     case NoticeCause::kFinIgnored:
       return "FIN read, ignored: the read loop ends";
+    case NoticeCause::kResetCancel:
+      return "reset: the server cancels the app task";
+    case NoticeCause::kReceiveLost:
+      return "a resolved receive() was cancelled: its message is lost";
   }
   return "?";
 }
@@ -121,15 +157,36 @@ void Server::ConnectionLost(bool clean) {
   } else {
     WsConnectionLost(clean);
   }
+  if (!clean) CancelOnReset();
+}
+
+void Server::CancelOnReset() {
+  if (!policy_.cancel_on_reset || !app_task_.valid() || app_task_.done()) {
+    return;
+  }
+  executor_.Record(
+      kEvNotice, static_cast<int64_t>(NoticeCause::kResetCancel), 0,
+      [] { return std::string(NoticeCauseText(NoticeCause::kResetCancel)); });
+  app_task_.Cancel();
 }
 
 void Server::Enqueue(const Message& message) {
   if (policy_.delivery == Delivery::kOnce) {
-    queue_.Put(message);
+    QueuePut(message);
   } else {
     body_.push_back(message);
-    message_event_.Set();
+    WakeReceivers();
   }
+}
+
+void Server::QueuePut(const Message& message) {
+  queue_.Put(message);
+  ResolveReceivers();
+}
+
+void Server::WakeReceivers() {
+  message_event_.Set();
+  ResolveReceivers();
 }
 
 void Server::FailPendingFutures() {
@@ -242,14 +299,13 @@ SendReturn Server::Delivered(uint64_t tag) {
 
 SendReturn Server::AfterClose(const Message& message) {
   if (policy_.log_dropped_sends && message.type != MessageType::kWsClose) {
-    Log(LogLevel::kInfo, "_granian", "ASGI transport error: SendError");
+    Log(policy_.dropped_send_log);
   }
   switch (policy_.send_after_close) {
     case SendAfterClose::kRaise:
-      throw py::ClientDisconnected();
+      policy_.send_error.Raise(MessageTypeName(message.type));
     case SendAfterClose::kRaiseRuntime:
-      throw py::RuntimeError(
-          "ASGI flow error: Transport not initialized or closed");
+      policy_.send_runtime_error.Raise(MessageTypeName(message.type));
     case SendAfterClose::kNoop:
       return SendReturn{};
     case SendAfterClose::kResult:
@@ -266,21 +322,29 @@ void Server::StampKillClock() {
 void Server::StartApp() {
   if (app_task_.valid()) return;
   app_task_ = executor_.Spawn(RunApp(this), "app");
+  request_start_ = executor_.Now();
   if (!policy_.kill_after.IsZero()) executor_.Spawn(Watchdog(this), "watchdog");
+  if (protocol_ == Protocol::kHttp && !policy_.request_timeout.IsZero()) {
+    executor_.Spawn(HttpTimeoutChecker(this), "timeout_checker");
+  }
 }
 
 bool Server::IsSilencedOwnException(const std::exception_ptr& error) const {
   if (policy_.own_exception == OwnException::kLogged) return false;
   try {
     std::rethrow_exception(error);
-  } catch (const py::ClientDisconnected&) {
-    return true;
   } catch (const py::ExceptionGroup& group) {
     if (policy_.own_exception != OwnException::kSilentAnywhere) return false;
     for (const std::exception_ptr& e : group.exceptions()) {
       if (!IsSilencedOwnException(e)) return false;
     }
     return !group.exceptions().empty();
+  } catch (const py::BaseException& e) {
+    // `except ClientDisconnected`: the server's own class (by its name and
+    // MRO: a defined class is interned, one per name and base).
+    const py::Class& own = *policy_.send_error.cls;
+    return absl::string_view(e.TypeName()) == own.name() &&
+           e.Mro().size() == own.mro().size();
   } catch (...) {
   }
   return false;
@@ -330,14 +394,13 @@ sim::Task<void> Server::RunApp(Server* self) {
 sim::Task<void> Server::Watchdog(Server* self) {
   // daphne's application_checker: runs every interval, cancels the app once
   // the disconnect stamp is older than kill_after.
+  // Its ticks are the server's (see DrawTimerPhase).
   for (;;) {
-    co_await sim::Sleep(self->policy_.kill_check_interval);
+    co_await sim::Sleep(self->UntilNextTick(self->policy_.kill_check_interval));
     if (self->app_task_.done()) co_return;
     if (self->kill_stamp_ != sim::Time::Infinite() &&
         self->executor_.Now() - self->kill_stamp_ > self->policy_.kill_after) {
-      self->Log(LogLevel::kWarning, "daphne.server",
-                "Application instance <Task pending> for connection took too "
-                "long to shut down and was killed.");
+      self->Log(self->policy_.kill_log);
       self->outcome_.cancelled_by_watchdog = true;
       self->executor_.Record(kEvKill);
       self->app_task_.Cancel();
@@ -347,8 +410,46 @@ sim::Task<void> Server::Watchdog(Server* self) {
 }
 
 sim::Task<Message> Server::Receive() {
+  if (policy_.receive_cancel == ReceiveCancel::kLost) return ReceiveFuture();
   if (protocol_ == Protocol::kHttp) return HttpReceive();
   return WsReceive();
+}
+
+std::optional<Message> Server::TakeReady() {
+  if (policy_.delivery == Delivery::kOnce) return queue_.TryGet();
+  return protocol_ == Protocol::kHttp ? HttpTakeReady() : WsTakeReady();
+}
+
+void Server::ResolveReceivers() {
+  while (!receivers_.empty()) {
+    std::optional<Message> m = TakeReady();
+    if (!m) return;
+    std::shared_ptr<sim::Future<Message>> f = std::move(receivers_.front());
+    receivers_.erase(receivers_.begin());
+    f->SetResult(*std::move(m));
+  }
+}
+
+sim::Task<Message> Server::ReceiveFuture() {
+  if (std::optional<Message> m = TakeReady()) co_return *std::move(m);
+  auto f = std::make_shared<sim::Future<Message>>();
+  receivers_.push_back(f);
+  try {
+    co_return co_await f->Wait();
+  } catch (const sim::Cancelled&) {
+    if (f->done()) {
+      // Resolved, then cancelled before the app resumed: the message is
+      // gone with the future.
+      executor_.Record(
+          kEvNotice, static_cast<int64_t>(NoticeCause::kReceiveLost), 0, [&] {
+            return absl::StrCat("receive cancelled after it was resolved: ",
+                                f->result().ToString(), " lost");
+          });
+    } else {
+      receivers_.erase(std::find(receivers_.begin(), receivers_.end(), f));
+    }
+    throw;
+  }
 }
 
 sim::Task<SendReturn> Server::Send(Message message) {

@@ -22,6 +22,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,13 +50,16 @@ enum class WsState : uint8_t {
 };
 absl::string_view WsStateName(WsState state);
 
-// Why the server learnt that the client is gone (the kEvNotice event's a).
+// Why the server learnt that the client is gone, and what it did about it
+// (the kEvNotice event's a).
 enum class NoticeCause : uint8_t {
   kFin = 0,
   kRst = 1,
   kCloseFrame = 2,
   kWriteFailed = 3,
-  kFinIgnored = 9,  // the read loop ended without telling the protocol
+  kFinIgnored = 9,    // the read loop ended without telling the protocol
+  kResetCancel = 10,  // cancel-on-reset: the server cancels the app task
+  kReceiveLost = 11,  // a resolved receive() was cancelled: message lost
 };
 
 class Server : public sim::FlowListener {
@@ -79,6 +83,15 @@ class Server : public sim::FlowListener {
 
   // --- common (server.cc) ---
   void Log(LogLevel level, const char* logger, std::string text);
+  // Logs a policy line; `arg` fills its %s.
+  void Log(const LogSpec& line, absl::string_view arg = "");
+  // Draws where the server's own timers (watchdog, timeout checker) stand
+  // relative to this connection; then their ticks are
+  // timer_phase_ + k * interval.
+  void DrawTimerPhase();
+  sim::Duration UntilNextTick(sim::Duration interval) const;
+  // cancel-on-reset.
+  void CancelOnReset();
   // Records the first time the server learns the client is gone.
   void NoteServerNoticed(NoticeCause cause);
   // The transport reader's end: an RST or a FIN becomes connection_lost, or
@@ -89,6 +102,18 @@ class Server : public sim::FlowListener {
   // A message for receive(): queued (Delivery::kOnce) or kept for the
   // repeating receive loop.
   void Enqueue(const Message& message);
+  // Puts on queue_ (Delivery::kOnce), handing it to a pending receive future.
+  void QueuePut(const Message& message);
+  // Wakes the repeating receive loop (and pending receive futures).
+  void WakeReceivers();
+  // receive-cancel=lost: receive() is a future the server resolves as soon
+  // as a message is available (ResolveReceivers), so a cancel that comes
+  // after the resolve loses the message.
+  sim::Task<Message> ReceiveFuture();
+  void ResolveReceivers();
+  // What a receive() would return without waiting, taken; nullopt if it
+  // would wait.
+  std::optional<Message> TakeReady();
   // The connection is gone: every pending send future resolves to false.
   void FailPendingFutures();
   // Writes a unit to the socket as this server's transport does. Returns
@@ -117,6 +142,11 @@ class Server : public sim::FlowListener {
   void HttpConnectionLost(bool clean);
   void HttpMarkDisconnected();
   sim::Task<Message> HttpReceive();
+  std::optional<Message> HttpTakeReady();
+  // request-timeout: daphne's timeout_checker and check_timeouts.
+  static sim::Task<void> HttpTimeoutChecker(Server* self);
+  // Returns false when the checker dies (Twisted's finish() raised).
+  bool HttpTimedOut();
   sim::Task<SendReturn> HttpSend(Message message);
   [[noreturn]] void HttpInvalid(const Message& message);
   void HttpAfterApp();
@@ -134,6 +164,7 @@ class Server : public sim::FlowListener {
   void WsConnectionLost(bool clean);
   void WsQueueDisconnect(int32_t code, WsCode how);
   sim::Task<Message> WsReceive();
+  std::optional<Message> WsTakeReady();
   sim::Task<SendReturn> WsSend(Message message);
   sim::Task<SendReturn> WsSendData(Message message);
   sim::Task<SendReturn> WsSendClose(Message message);
@@ -161,6 +192,8 @@ class Server : public sim::FlowListener {
   // App.
   sim::JoinHandle<void> app_task_;  // valid once started
   sim::Time kill_stamp_ = sim::Time::Infinite();
+  sim::Time request_start_;
+  sim::Duration timer_phase_;  // see DrawTimerPhase
 
   // Receive side.
   bool disconnected_ = false;  // the server knows the client is gone
@@ -168,6 +201,7 @@ class Server : public sim::FlowListener {
   sim::Queue<Message> queue_;
   std::deque<Message> body_;  // Delivery::kRepeat
   sim::Event message_event_;
+  std::vector<std::shared_ptr<sim::Future<Message>>> receivers_;
   bool request_complete_ = false;
   uint32_t next_request_seq_ = 0;
 

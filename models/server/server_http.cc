@@ -1,6 +1,8 @@
 // The HTTP/1.1 protocol part of the server model: the transport reader
 // turning segments into request events and connection loss, and the
 // receive() and send() paths with their ordered checks.
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "models/asgi/events.h"
 #include "models/asgi/py_exceptions.h"
@@ -38,10 +40,10 @@ sim::Task<void> Server::HttpReader(Server* self) {
 void Server::HttpMarkDisconnected() {
   disconnected_ = true;
   if (policy_.delivery == Delivery::kRepeat) {
-    message_event_.Set();
+    WakeReceivers();
   } else if (!disconnect_queued_) {
     disconnect_queued_ = true;
-    queue_.Put(Disconnect());
+    QueuePut(Disconnect());
   }
 }
 
@@ -61,20 +63,23 @@ sim::Task<Message> Server::HttpReceive() {
   if (policy_.delivery == Delivery::kOnce) {
     co_return co_await queue_.Get();
   }
-  // uvicorn: wait for a message unless disconnected or complete; then the
-  // disconnect wins over any unread body.
-  const bool complete_counts = policy_.complete_is_disconnect;
-  while (!disconnected_ && !(complete_counts && response_complete_) &&
-         body_.empty()) {
+  // uvicorn: wait for a message unless disconnected or complete.
+  for (;;) {
+    if (std::optional<Message> m = HttpTakeReady()) co_return *std::move(m);
     message_event_.Clear();
     co_await message_event_.Wait();
   }
-  if (disconnected_ || (complete_counts && response_complete_)) {
-    co_return Disconnect();
+}
+
+std::optional<Message> Server::HttpTakeReady() {
+  // The disconnect wins over any unread body.
+  if (disconnected_ || (policy_.complete_is_disconnect && response_complete_)) {
+    return Disconnect();
   }
+  if (body_.empty()) return std::nullopt;
   Message m = body_.front();
   body_.pop_front();
-  co_return m;
+  return m;
 }
 
 void Server::HttpInvalid(const Message& m) {
@@ -132,12 +137,7 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
   if (disconnected_ && policy_.close_masks_invalid) co_return AfterClose(m);
   // 4. Order checks against the server's own response state.
   if (response_complete_) {
-    if (policy_.invalid_report == InvalidReport::kGranian) {
-      throw py::RuntimeError("ASGI flow error: Response already finished");
-    }
-    throw py::RuntimeError(
-        absl::StrCat("Unexpected ASGI message '", MessageTypeName(m.type),
-                     "' sent, after response already completed."));
+    policy_.after_complete_error.Raise(MessageTypeName(m.type));
   }
   const bool valid = response_started_
                          ? m.type == MessageType::kHttpResponseBody
@@ -169,6 +169,7 @@ sim::Task<SendReturn> Server::HttpSend(Message m) {
     // a Closed event, which closes the stream and queues the disconnect.
     NoteServerNoticed(NoticeCause::kWriteFailed);
     HttpConnectionLost(/*clean=*/false);
+    CancelOnReset();
   }
   if (m.type == MessageType::kHttpResponseBody && !m.more_body) {
     response_complete_ = true;
@@ -186,11 +187,9 @@ void Server::HttpAfterApp() {
   if (outcome_.app_end == AppEnd::kReturned &&
       policy_.log_incomplete_response && !disconnected_) {
     if (!response_started_) {
-      Log(LogLevel::kError, "uvicorn.error",
-          "ASGI callable returned without starting response.");
+      Log(policy_.incomplete_response_log, "starting");
     } else if (!response_complete_) {
-      Log(LogLevel::kError, "uvicorn.error",
-          "ASGI callable returned without completing response.");
+      Log(policy_.incomplete_response_log, "completing");
     }
   }
   // An unfinished response ends the connection (uvicorn closes the
@@ -198,6 +197,50 @@ void Server::HttpAfterApp() {
   if (!response_complete_ && !transport_lost_ && !transport_closing_) {
     CloseTransport();
   }
+}
+
+sim::Task<void> Server::HttpTimeoutChecker(Server* self) {
+  // daphne's timeout_checker: every interval, for every connection still
+  // known (the application checker forgets it once the app is done).
+  for (;;) {
+    co_await sim::Sleep(
+        self->UntilNextTick(self->policy_.timeout_check_interval));
+    if (self->app_task_.done()) co_return;
+    if (self->executor_.Now() - self->request_start_ >
+            self->policy_.request_timeout &&
+        !self->HttpTimedOut()) {
+      co_return;
+    }
+  }
+}
+
+bool Server::HttpTimedOut() {
+  // check_timeouts (http_protocol.py@4.0.0 ≈L302-316): a started response
+  // is logged and finished, on every tick; otherwise a 503 (which starts
+  // and finishes it, so the next tick logs).
+  if (!response_started_) {
+    response_started_ = true;
+    TransportWrite(kHeadBytes, {wire::Frame::kRespHead, 503, 0, false});
+  } else {
+    Log(policy_.timeout_log);
+  }
+  // finish(): send_disconnect() queues another http.disconnect on every
+  // call; Twisted's Request.finish() raises once the connection is lost,
+  // which ends the checker loop (its callLater is never re-armed).
+  if (policy_.delivery == Delivery::kOnce) {
+    disconnected_ = true;
+    disconnect_queued_ = true;
+    QueuePut(Disconnect());
+  } else {
+    HttpMarkDisconnected();
+  }
+  if (transport_lost_) return false;
+  if (!response_complete_) {
+    response_complete_ = true;
+    TransportWrite(5, {wire::Frame::kRespBody, -1, 0, true});
+  }
+  StampKillClock();
+  return true;
 }
 
 }  // namespace models

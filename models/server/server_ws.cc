@@ -2,6 +2,8 @@
 // driving a protocol library's state (websockets, wsproto, autobahn,
 // websockets sans-I/O, or none), the server's own flags around it, and the
 // receive() and send() paths.
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "models/asgi/events.h"
 #include "models/asgi/py_exceptions.h"
@@ -31,7 +33,7 @@ void Server::WsSetState(WsState state) {
                    [state] { return std::string(WsStateName(state)); });
   if (state == WsState::kClosed) {
     ws_closed_event_.Set();
-    message_event_.Set();  // a waiting recv() raises now
+    WakeReceivers();  // a waiting recv() raises now
     if (ws_close_timeout_.valid()) ws_close_timeout_.Cancel();
   }
 }
@@ -48,7 +50,7 @@ void Server::WsQueueDisconnect(int32_t code, WsCode how) {
   if (how == WsCode::k1006) code = ws_app_closed_ ? 1000 : 1006;
   if (policy_.delivery == Delivery::kOnce) {
     disconnect_queued_ = true;
-    queue_.Put(WsDisconnect(code));
+    QueuePut(WsDisconnect(code));
   }
 }
 
@@ -196,20 +198,25 @@ sim::Task<Message> Server::WsReceive() {
   if (policy_.delivery == Delivery::kOnce) co_return co_await queue_.Get();
   // websockets' recv(): queued messages first; raises once CLOSED, which
   // uvicorn turns into a disconnect and its closed_event.
-  if (policy_.ws_receive_marks_closed && ws_app_closed_) {
-    co_return WsDisconnect(WsPeerCode());
-  }
-  while (body_.empty() && ws_state_ != WsState::kClosed) {
+  for (;;) {
+    if (std::optional<Message> m = WsTakeReady()) co_return *std::move(m);
     message_event_.Clear();
     co_await message_event_.Wait();
+  }
+}
+
+std::optional<Message> Server::WsTakeReady() {
+  if (policy_.ws_receive_marks_closed && ws_app_closed_) {
+    return WsDisconnect(WsPeerCode());
   }
   if (!body_.empty()) {
     Message m = body_.front();
     body_.pop_front();
-    co_return m;
+    return m;
   }
+  if (ws_state_ != WsState::kClosed) return std::nullopt;
   if (policy_.ws_receive_marks_closed) ws_app_closed_ = true;
-  co_return WsDisconnect(WsPeerCode());
+  return WsDisconnect(WsPeerCode());
 }
 
 void Server::WsThrowLibraryError(const Message& m) {
@@ -241,7 +248,7 @@ void Server::WsThrowLibraryError(const Message& m) {
       throw py::InvalidState(
           absl::StrCat("connection is ", WsStateName(ws_state_)));
     case WsLibrary::kIdeal:
-      throw py::ClientDisconnected();
+      policy_.send_error.Raise(MessageTypeName(m.type));
   }
   throw py::RuntimeError("unreachable");
 }
@@ -268,8 +275,7 @@ sim::Task<SendReturn> Server::WsSend(Message m) {
   const absl::string_view type = MessageTypeName(m.type);
   // 2. The app closed (or the server decided it did): uvicorn raises.
   if (ws_app_closed_ && policy_.ws_close_twice_raises) {
-    throw py::RuntimeError(absl::StrCat("Unexpected ASGI message '", type,
-                                        "', after sending 'websocket.close'."));
+    policy_.ws_after_close_error.Raise(type);
   }
   // 3. The server's own closed flag (hypercorn's closed, daphne's stamp).
   if (policy_.ws_closed_guard && disconnected_) co_return AfterClose(m);

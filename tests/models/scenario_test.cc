@@ -324,7 +324,7 @@ TEST(Determinism, GoldenScenarioTraceHashes) {
               "server=daphne-4.0.0,app=ws-tight-push,client=ws-close-at-random",
               5)
               .report.result.trace_hash),
-      "0x0e53174b0539c8e9");
+      "0x36e8ffa1f3e72a21");
 }
 
 }  // namespace

@@ -60,5 +60,47 @@ TEST(PyExceptions, DescribeGivesTypeMroAndMessage) {
   EXPECT_FALSE(g.IsA("OSError"));
 }
 
+TEST(PyExceptions, AClassDefinedAtRunTimeIsCaughtAsItsBaseAndNamedAsItself) {
+  absl::StatusOr<py::ClassRef> gone = py::Class::Find("Gone(OSError)");
+  ASSERT_TRUE(gone.ok()) << gone.status();
+  bool caught_as_oserror = false;
+  py::ExceptionInfo info;
+  try {
+    py::Class::Raise(*gone, "bye");
+  } catch (const py::OSError&) {
+    caught_as_oserror = true;
+    info = py::Describe(std::current_exception());
+  }
+  gone->reset();  // the info keeps the class alive
+  EXPECT_TRUE(caught_as_oserror);
+  EXPECT_STREQ(info.type, "Gone");
+  EXPECT_EQ(py::MroString(info.mro),
+            "Gone > OSError > Exception > BaseException");
+  EXPECT_EQ(info.message, "bye");
+  // A modelled class, with or without its base, is that class.
+  absl::StatusOr<py::ClassRef> cd =
+      py::Class::Find("ClientDisconnected(OSError)");
+  ASSERT_TRUE(cd.ok());
+  EXPECT_EQ((*cd)->spec(), "ClientDisconnected");
+  EXPECT_THROW(py::Class::Raise(*cd, ""), py::ClientDisconnected);
+  for (const char* bad : {"Gone", "Gone(Nope)", "RuntimeError(OSError)",
+                          "1x(OSError)", "Gone(OSError"}) {
+    EXPECT_FALSE(py::Class::Find(bad).ok()) << bad;
+  }
+}
+
+TEST(PyExceptions, AnErrorSpecFillsTheMessageTypeIntoItsText) {
+  absl::StatusOr<py::ErrorSpec> e =
+      py::ErrorSpec::Parse("RuntimeError: Unexpected ASGI message '%s' sent");
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->ToString(), "RuntimeError: Unexpected ASGI message '%s' sent");
+  try {
+    e->Raise("http.response.body");
+    FAIL();
+  } catch (const py::RuntimeError& r) {
+    EXPECT_EQ(r.message(), "Unexpected ASGI message 'http.response.body' sent");
+  }
+}
+
 }  // namespace
 }  // namespace models

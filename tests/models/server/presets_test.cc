@@ -12,6 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "models/server/presets_markdown.h"
+#include "models/server/server.h"
+#include "sim/connection.h"
+#include "sim/random_source.h"
 #include "tests/testing/test_util.h"
 
 namespace models {
@@ -287,6 +290,222 @@ TEST(Presets, DocsPresetsMdIsGeneratedFromTheDefinitions) {
   EXPECT_EQ(ss.str(), PresetsMarkdown())
       << "docs/presets.md is stale: run build/gcc/cli/hangup list "
          "presets-markdown > docs/presets.md";
+}
+
+// --- Server mechanisms: the server's own raises, log lines and timers ---
+
+bool AnyLogFrom(const Outcome& o, absl::string_view logger_prefix) {
+  for (const LogLine& l : o.logs) {
+    if (absl::StartsWith(l.logger, logger_prefix)) return true;
+  }
+  return false;
+}
+
+TEST(ServerVocabulary, KillAfterOnHypercornLogsHypercornsLineNotDaphnes) {
+  Ran r = RunTape(
+      "server=hypercorn-0.18.0,app=sse-stream,client=http-fin-after-1,"
+      "kill-after=1s,linger=30s");
+  ASSERT_EQ(r.outcome.app_end, AppEnd::kCancelled);
+  EXPECT_TRUE(r.outcome.cancelled_by_watchdog);
+  EXPECT_FALSE(AnyLogFrom(r.outcome, "daphne"));
+  ASSERT_FALSE(r.outcome.logs.empty());
+  EXPECT_EQ(r.outcome.logs.back().logger, "hypercorn.error");
+  EXPECT_EQ(r.outcome.logs.back().level, LogLevel::kWarning);
+}
+
+TEST(ServerVocabulary, RaiseRuntimeErrorOnUvicornRaisesUvloopsNotGraniansText) {
+  Ran r = RunTape(
+      "server=uvicorn-0.17.6-h11,app=sse-stream,client=http-fin-after-1,"
+      "send-after-close=raise-runtime-error");
+  const SendRecord* s = r.FirstRaise();
+  ASSERT_NE(s, nullptr);
+  EXPECT_STREQ(s->error.type, "RuntimeError");
+  EXPECT_FALSE(absl::StrContains(s->error.message, "ASGI flow error"));
+  EXPECT_TRUE(absl::StrContains(s->error.message, "TCPTransport closed=True"));
+  Ran g = RunTape(
+      "server=granian-2.8,app=sse-stream,client=http-fin-after-1,"
+      "send-after-close=raise-runtime-error");
+  ASSERT_NE(g.FirstRaise(), nullptr);
+  EXPECT_EQ(g.FirstRaise()->error.message,
+            "ASGI flow error: Transport not initialized or closed");
+}
+
+TEST(ServerVocabulary, ADefinedSendErrorHasItsMroAndIsTheServersOwn) {
+  // ref-raise (silent-exact) recognises its own class escaping the app.
+  Ran r = RunTape(
+      "server=ref-raise,app=sse-stream,client=http-fin-after-1,"
+      "send-error=Gone(OSError): the client went away");
+  const SendRecord* s = r.FirstRaise();
+  ASSERT_NE(s, nullptr);
+  EXPECT_STREQ(s->error.type, "Gone");
+  EXPECT_EQ(py::MroString(s->error.mro),
+            "Gone > OSError > Exception > BaseException");
+  EXPECT_EQ(s->error.message, "the client went away");
+  EXPECT_EQ(r.outcome.app_end, AppEnd::kRaised);
+  EXPECT_FALSE(r.outcome.LoggedAtLeast(LogLevel::kError));
+  ServerPolicy p = FindPreset("ref-raise")->policy;
+  EXPECT_FALSE(SetPolicyField(p, "send-error", "RuntimeError").ok());
+  EXPECT_FALSE(SetPolicyField(p, "send-error", "Gone(NoSuchBase)").ok());
+  EXPECT_FALSE(SetPolicyField(p, "kill-log", "LOUD x: y").ok());
+}
+
+TEST(ServerVocabulary, NoPresetLogsOrRaisesInAnotherServersWords) {
+  const std::vector<std::pair<const char*, const char*>> families = {
+      {"uvicorn", "uvicorn"},
+      {"hypercorn", "hypercorn"},
+      {"daphne", "daphne"},
+      {"granian", "_granian"},
+      {"ref", "server"}};
+  for (const Preset& p : Presets()) {
+    for (const auto& [prefix, logger] : families) {
+      if (!absl::StartsWith(p.name, prefix)) continue;
+      for (const LogSpec* line :
+           {&p.policy.kill_log, &p.policy.timeout_log,
+            &p.policy.dropped_send_log, &p.policy.incomplete_response_log}) {
+        EXPECT_TRUE(absl::StartsWith(line->logger, logger))
+            << p.name << ": " << line->ToString();
+      }
+      const bool granian = absl::StartsWith(p.name, "granian");
+      EXPECT_EQ(granian, absl::StrContains(p.policy.send_runtime_error.text,
+                                           "ASGI flow error"))
+          << p.name;
+    }
+  }
+}
+
+TEST(CancelOnReset, TheAppSeesACancellationAtItsNextAwaitAfterAnRst) {
+  const std::string spec =
+      "server=ref-noop,app=sse-idle,client=http-rst-after-1";
+  Ran off = RunTape(spec);
+  EXPECT_NE(off.outcome.app_end, AppEnd::kCancelled);
+  EXPECT_TRUE(off.Violates("zombie"));
+  Ran on = RunTape(spec + ",cancel-on-reset=yes");
+  ASSERT_EQ(on.outcome.app_end, AppEnd::kCancelled);
+  EXPECT_EQ(on.outcome.app_end_time, on.outcome.server_noticed);
+  EXPECT_FALSE(on.outcome.cancelled_by_watchdog);
+  // A clean FIN is not a reset.
+  Ran fin = RunTape(
+      "server=ref-noop,app=sse-idle,client=http-fin-after-1,"
+      "cancel-on-reset=yes");
+  EXPECT_NE(fin.outcome.app_end, AppEnd::kCancelled);
+}
+
+int TimeoutLines(const Outcome& o) {
+  int n = 0;
+  for (const LogLine& l : o.logs) {
+    n += l.logger == "daphne.http_protocol" &&
+         l.text == "Application timed out while sending response";
+  }
+  return n;
+}
+
+TEST(RequestTimeout, DaphneLogsOnEveryTickOfItsTimerUntilFinishRaises) {
+  // Phase 0 (the empty tape): timeout_checker ticks at 2 s, 4 s, ... The
+  // request (0 s) is older than 3 s at 4 s: log, finish() (the client gets a
+  // complete response and closes); at 6 s the request is logged again, and
+  // finish() on the lost connection raises, which ends the checker.
+  Ran r = RunTape(
+      "server=daphne-4.0.0,app=sse-idle,client=http-slow-reader,"
+      "request-timeout=3s");
+  EXPECT_EQ(TimeoutLines(r.outcome), 2);
+  ASSERT_GE(r.outcome.logs.size(), 2u);
+  EXPECT_EQ(r.outcome.logs[0].time, sim::Time() + sim::Seconds(4));
+  EXPECT_EQ(r.outcome.logs[1].time, sim::Time() + sim::Seconds(6));
+  EXPECT_TRUE(r.outcome.client.got_final_body);
+  // With a 1 s timer, the same lines come at 4 s and 5 s.
+  Ran fast = RunTape(
+      "server=daphne-4.0.0,app=sse-idle,client=http-slow-reader,"
+      "request-timeout=3s,timeout-check-interval=1s");
+  EXPECT_EQ(TimeoutLines(fast.outcome), 2);
+  EXPECT_EQ(fast.outcome.logs[1].time, sim::Time() + sim::Seconds(5));
+  // Off by default.
+  Ran off = RunTape("server=daphne-4.0.0,app=sse-idle,client=http-slow-reader");
+  EXPECT_EQ(TimeoutLines(off.outcome), 0);
+}
+
+TEST(Daphne400, KillTimeDependsOnTheServersCheckerPhaseFromTheTape) {
+  std::set<int64_t> kills_ms;
+  for (uint8_t phase = 0; phase < 10; ++phase) {
+    Ran r = RunTape(
+        "server=daphne-4.0.0,app=sse-stream,client=http-fin-after-1,"
+        "linger=30s",
+        {phase});
+    ASSERT_EQ(r.outcome.app_end, AppEnd::kCancelled);
+    const sim::Duration after =
+        r.outcome.app_end_time - r.outcome.server_noticed;
+    EXPECT_GT(after, sim::Seconds(10));
+    EXPECT_LE(after, sim::Seconds(11));
+    kills_ms.insert(after.nanos() / 1000'000);
+  }
+  EXPECT_GE(kills_ms.size(), 9u);
+  EXPECT_LT(*kills_ms.begin(), 10'200);  // 10.0 s + the first phase step
+}
+
+// An app whose receive() is cancelled in the instant the request body
+// arrives: a reader task awaits receive(); the parent wakes when the body
+// lands and cancels the reader, then receives again.
+class CancelledReceiveApp : public App {
+ public:
+  explicit CancelledReceiveApp(sim::Executor& ex) : ex_(ex) {}
+  sim::Task<void> Call(const Scope&, Channel& ch) override {
+    auto reader = ex_.Spawn(Read(&ch, &reader_got_), "reader");
+    co_await sim::Sleep(sim::Millis(1));  // the body arrives at 1.05 ms
+    reader.Cancel();
+    try {
+      co_await reader;
+    } catch (const sim::Cancelled&) {
+    }
+    parent_got_ = (co_await ch.Receive()).type;
+  }
+  static sim::Task<void> Read(Channel* ch, MessageType* got) {
+    *got = (co_await ch->Receive()).type;
+  }
+  bool BodyLost() const {
+    return reader_got_ != MessageType::kHttpRequest &&
+           parent_got_ != MessageType::kHttpRequest;
+  }
+
+ private:
+  sim::Executor& ex_;
+  MessageType reader_got_ = MessageType::kBogus;
+  MessageType parent_got_ = MessageType::kBogus;
+};
+
+sim::Task<void> SendRequestThenClose(sim::Endpoint* client) {
+  client->Write(120, wire::Encode({wire::Frame::kReqHead, -1, 0, false}));
+  co_await sim::Sleep(sim::Millis(1));
+  client->Write(64, wire::Encode({wire::Frame::kReqBody, -1, 0, true}));
+  co_await sim::Sleep(sim::Millis(5));
+  client->Close();
+}
+
+// Runs the app on `seed`; whether the body was lost.
+bool BodyLostOnSeed(const ServerPolicy& policy, uint64_t seed) {
+  sim::RandomWalkSource random(seed);
+  sim::Executor ex(random);
+  sim::Connection connection(ex, sim::ConnectionOptions{});
+  Outcome outcome;
+  CancelledReceiveApp app(ex);
+  Server server(ex, connection.server(), policy, app, outcome, Protocol::kHttp);
+  server.Start();
+  ex.Spawn(SendRequestThenClose(&connection.client()), "client");
+  ex.Run();
+  return app.BodyLost();
+}
+
+TEST(ReceiveCancel, AResolvedReceiveCancelledLosesTheMessageOnlyWhenLost) {
+  for (const char* preset : {"daphne-4.0.0", "hypercorn-0.13.2"}) {
+    ServerPolicy requeue = FindPreset(preset)->policy;
+    ServerPolicy lost = requeue;
+    ASSERT_TRUE(SetPolicyField(lost, "receive-cancel", "lost").ok());
+    int lost_runs = 0;
+    for (uint64_t seed = 0; seed < 64; ++seed) {
+      EXPECT_FALSE(BodyLostOnSeed(requeue, seed)) << preset << " " << seed;
+      lost_runs += BodyLostOnSeed(lost, seed);
+    }
+    EXPECT_GT(lost_runs, 0) << preset;
+    EXPECT_LT(lost_runs, 64) << preset;
+  }
 }
 
 }  // namespace
