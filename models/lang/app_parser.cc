@@ -55,6 +55,9 @@ class AppParser {
              const std::string& field, models::Step* s);
   Status Classes(const YAML::Node& n, const std::string& field,
                  std::vector<std::string>* out) const;
+  Status Blocks(const std::string& op, const YAML::Node& step,
+                const YAML::Node& arg, const std::string& field,
+                models::Step* s);
   Status Composite(const std::string& op, const YAML::Node& step,
                    const YAML::Node& arg, const std::string& field,
                    models::Step* s);
@@ -403,6 +406,19 @@ Status AppParser::Composite(const std::string& op, const YAML::Node& step,
     if (!step["else"]) return absl::OkStatus();
     return Steps(step["else"], YamlReader::Join(field, "else"), &s->alt);
   }
+  return Blocks(op, step, arg, field, s);
+}
+
+// task-group, try, suppress and timeout.
+Status AppParser::Blocks(const std::string& op, const YAML::Node& step,
+                         const YAML::Node& arg, const std::string& field,
+                         models::Step* s) {
+  auto body = [&](const char* key) -> Status {
+    if (!step[key])
+      return c_.At(step, YamlReader::Join(field, key), "is missing");
+    return Steps(step[key], YamlReader::Join(field, key), &s->body);
+  };
+  const std::string f = YamlReader::Join(field, op);
   if (op == "task-group") {
     SIM_RETURN_IF_ERROR(Options(step, field, op, {"semantics"}));
     s->op = StepOp::kTaskGroup;

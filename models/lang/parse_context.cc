@@ -29,8 +29,9 @@ absl::Status ParseContext::DeclareParams(const YAML::Node& params,
     }
   }
   for (const auto& [name, value] : overrides) {
+    const std::string& wanted = name;
     auto it = std::find_if(params_.begin(), params_.end(),
-                           [&](const auto& p) { return p.first == name; });
+                           [&](const auto& p) { return p.first == wanted; });
     if (it == params_.end()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "parameter '", name, "' is unknown (expected one of: ",
