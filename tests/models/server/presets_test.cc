@@ -5,6 +5,7 @@
 #include "models/server/presets.h"
 
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -482,15 +483,20 @@ sim::Task<void> SendRequestThenClose(sim::Endpoint* client) {
 // Runs the app on `seed`; whether the body was lost.
 bool BodyLostOnSeed(const ServerPolicy& policy, uint64_t seed) {
   sim::RandomWalkSource random(seed);
-  sim::Executor ex(random);
-  sim::Connection connection(ex, sim::ConnectionOptions{});
+  // The executor goes first, with the task frames still waiting on the
+  // server's queues (as sim::RunProgram ends a run before Finish).
+  auto ex = std::make_unique<sim::Executor>(random);
+  sim::Connection connection(*ex, sim::ConnectionOptions{});
   Outcome outcome;
-  CancelledReceiveApp app(ex);
-  Server server(ex, connection.server(), policy, app, outcome, Protocol::kHttp);
+  CancelledReceiveApp app(*ex);
+  Server server(*ex, connection.server(), policy, app, outcome,
+                Protocol::kHttp);
   server.Start();
-  ex.Spawn(SendRequestThenClose(&connection.client()), "client");
-  ex.Run();
-  return app.BodyLost();
+  ex->Spawn(SendRequestThenClose(&connection.client()), "client");
+  ex->Run();
+  const bool lost = app.BodyLost();
+  ex.reset();
+  return lost;
 }
 
 TEST(ReceiveCancel, AResolvedReceiveCancelledLosesTheMessageOnlyWhenLost) {
