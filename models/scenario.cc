@@ -27,6 +27,29 @@ absl::StatusOr<const T*> Lookup(absl::Span<const T> table, const char* what,
   return found;
 }
 
+// The calls of one kind in flight: several tasks of one app (a task group,
+// middleware's listener) may each wait in receive() or send(). The outcome's
+// pending flag and time are those of the earliest call still waiting.
+class InFlight {
+ public:
+  void Begin(sim::Time start, bool& pending, sim::Time& since) {
+    starts_.push_back(start);
+    Publish(pending, since);
+  }
+  void End(sim::Time start, bool& pending, sim::Time& since) {
+    auto it = std::find(starts_.begin(), starts_.end(), start);
+    if (it != starts_.end()) starts_.erase(it);
+    Publish(pending, since);
+  }
+
+ private:
+  void Publish(bool& pending, sim::Time& since) const {
+    pending = !starts_.empty();
+    if (pending) since = *std::min_element(starts_.begin(), starts_.end());
+  }
+  std::vector<sim::Time> starts_;
+};
+
 // Records what the app saw: each send's result or exception, each receive.
 class ObservedChannel : public ChannelWrapper {
  public:
@@ -37,22 +60,21 @@ class ObservedChannel : public ChannelWrapper {
   sim::Task<Message> Receive() override {
     Outcome& o = ctx_.outcome;
     const sim::Time start = ctx_.executor.Now();
-    o.receive_pending = true;
-    o.receive_pending_since = start;
+    receiving_.Begin(start, o.receive_pending, o.receive_pending_since);
     Message m;
     try {
       m = co_await ChannelWrapper::Receive();
     } catch (const sim::Cancelled&) {
-      o.receive_pending = false;
+      receiving_.End(start, o.receive_pending, o.receive_pending_since);
       ReceiveRecord blocked{ctx_.executor.Now(), start, Message{}};
       blocked.cancelled = true;
       o.receives.push_back(blocked);
       throw;
     } catch (...) {
-      o.receive_pending = false;
+      receiving_.End(start, o.receive_pending, o.receive_pending_since);
       throw;
     }
-    o.receive_pending = false;
+    receiving_.End(start, o.receive_pending, o.receive_pending_since);
     o.receives.push_back(ReceiveRecord{ctx_.executor.Now(), start, m});
     if (m.IsDisconnect()) {
       o.app_noticed = std::min(o.app_noticed, ctx_.executor.Now());
@@ -68,12 +90,11 @@ class ObservedChannel : public ChannelWrapper {
     rec.message = m;
     rec.start = ctx_.executor.Now();
     SendReturn r;
-    o.send_pending = true;
-    o.send_pending_since = ctx_.executor.Now();
+    sending_.Begin(rec.start, o.send_pending, o.send_pending_since);
     try {
       r = co_await ChannelWrapper::Send(m);
     } catch (...) {
-      o.send_pending = false;
+      sending_.End(rec.start, o.send_pending, o.send_pending_since);
       rec.raised = true;
       rec.error = py::Describe(std::current_exception());
       Finish(rec);
@@ -86,7 +107,7 @@ class ObservedChannel : public ChannelWrapper {
       futures_.push_back(nullptr);
       throw;
     }
-    o.send_pending = false;
+    sending_.End(rec.start, o.send_pending, o.send_pending_since);
     rec.kind = r.kind;
     rec.wire_tag = r.wire_tag;
     rec.claimed_delivered = r.kind == SendReturnKind::kResult && r.delivered;
@@ -110,6 +131,8 @@ class ObservedChannel : public ChannelWrapper {
   }
   AppContext& ctx_;
   std::vector<std::shared_ptr<sim::Future<bool>>>& futures_;
+  InFlight receiving_;
+  InFlight sending_;
 };
 
 class ObserverApp : public App {
