@@ -1,0 +1,215 @@
+// Composition from files alone: the scenarios of examples/scenarios/ that the
+// catalog could not express before apps and clients were programs (a send
+// from `finally` after a cancellation, a WebSocket close with 4001 "bye", an
+// HTTP client that stalls under backpressure and resets, a send 300 ms after
+// the app's own close, two receive() consumers, an extra body after the
+// final one), each explored against every preset of its protocol.
+//
+// The verdict of each (file, preset) is stated below: the properties and
+// expectations that some run of the exploration breaks ("" = none). Every
+// preset of the file's protocol must have a stated verdict, so a new preset
+// cannot go unjudged. The reason for each verdict is in the comment of its
+// file's table.
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
+#include "harness/campaign.h"
+#include "harness/scenario_file.h"
+#include "models/lang/catalog.h"
+#include "models/server/presets.h"
+
+namespace harness {
+namespace {
+
+struct Stated {
+  const char* file;  // under examples/scenarios/
+  // preset -> the names broken by some run ("a,b", sorted; "" = none)
+  std::map<std::string, std::string> verdicts;
+};
+
+models::Protocol ProtocolOf(const models::ScenarioSpec& spec) {
+  if (spec.app_program != nullptr) return spec.app_program->protocol;
+  auto app = models::lang::ResolveApp(spec.app);
+  return app.ok() ? (*app)->protocol : models::Protocol::kHttp;
+}
+
+// The sorted names that some run of `runs` random walks breaks.
+std::string Broken(const ScenarioFile& f, const std::string& preset,
+                   int64_t runs) {
+  Target t{f.spec, f.properties, f.Program()};
+  t.spec.server = preset;
+  CampaignOptions options{.targets = {t}, .runs_per_scenario = runs};
+  options.shrink = false;
+  CampaignResult r = RunCampaign(options, nullptr);
+  std::vector<std::string> names;
+  for (const Finding& finding : r.findings) {
+    const std::string& p = finding.violation.property;
+    if (names.empty() || names.back() != p) names.push_back(p);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return absl::StrJoin(names, ",");
+}
+
+void ExpectVerdicts(const Stated& stated) {
+  const std::string path =
+      absl::StrCat(HANGUP_SOURCE_DIR, "/examples/scenarios/", stated.file);
+  absl::StatusOr<ScenarioFile> f = ReadScenarioFile(path);
+  ASSERT_TRUE(f.ok()) << f.status();
+  const models::Protocol protocol = ProtocolOf(f->spec);
+  int judged = 0;
+  for (const models::Preset& preset : models::Presets()) {
+    if (!preset.Supports(protocol)) continue;
+    ++judged;
+    auto it = stated.verdicts.find(preset.name);
+    const std::string actual = Broken(*f, preset.name, 300);
+    if (it == stated.verdicts.end()) {
+      ADD_FAILURE() << stated.file << ": no stated verdict for " << preset.name
+                    << " (it breaks \"" << actual << "\")";
+      continue;
+    }
+    EXPECT_EQ(actual, it->second) << stated.file << " on " << preset.name;
+  }
+  EXPECT_EQ(judged, static_cast<int>(stated.verdicts.size()))
+      << stated.file << ": a stated preset is not of the file's protocol";
+}
+
+// The stream task's finally-send runs after the listener cancelled the group.
+// Where send() raises ClientDisconnected (uvicorn 0.28.0, ref-raise), the
+// exception leaves the asyncio task group as an ExceptionGroup that the
+// server does not recognise as its own, and logs at ERROR (bug #6 of
+// docs/reference); ref-raise-and-catch recognises it inside the group. Where
+// send() is a no-op, or granian's SendError is logged at INFO only, nothing
+// breaks. cleanup-once holds everywhere: the finally block runs once.
+TEST(Composition, SendFromFinallyAfterCancellation) {
+  ExpectVerdicts({"finally-send-after-cancel.yaml",
+                  {{"uvicorn-0.17.6-h11", ""},
+                   {"uvicorn-0.17.6-httptools", ""},
+                   {"uvicorn-0.28.0", "error-log,quiet"},
+                   {"uvicorn-0.51-h11", ""},
+                   {"hypercorn-0.13.2", ""},
+                   {"hypercorn-0.18.0", ""},
+                   {"daphne-4.0.0", ""},
+                   {"granian-2.8", ""},
+                   {"ref-noop", ""},
+                   {"ref-raise", "error-log,quiet"},
+                   {"ref-raise-and-catch", ""},
+                   {"ref-result", ""},
+                   {"ref-future", ""}}});
+}
+
+// The client closes with 4001 "bye". Every server hands the app the peer's
+// code, except hypercorn, whose wsproto glue reports 1006 unless the app
+// closed first (ws-code-close-frame=1006, probed on 0.13.2: 1006 for 1000).
+TEST(Composition, WebSocketCloseWith4001Bye) {
+  ExpectVerdicts({"ws-close-4001-bye.yaml",
+                  {{"uvicorn-0.17.6-websockets", ""},
+                   {"uvicorn-0.17.6-wsproto", ""},
+                   {"uvicorn-0.51-sansio", ""},
+                   {"uvicorn-0.51-wsproto", ""},
+                   {"hypercorn-0.13.2", "close-code"},
+                   {"hypercorn-0.18.0", "close-code"},
+                   {"daphne-4.0.0", ""},
+                   {"granian-2.8-ws", ""},
+                   {"ref-noop", ""},
+                   {"ref-raise", ""},
+                   {"ref-raise-and-catch", ""},
+                   {"ref-result", ""},
+                   {"ref-future", ""}}});
+}
+
+// The app's send is paused by backpressure when the client resets. Every
+// HTTP preset releases the paused send on the loss (flow-release=released),
+// so the app never blocks; what the sends after the close then do differs:
+// they return on the no-op, result and future servers (raises-oserror
+// breaks) and raise ClientDisconnected on uvicorn 0.28.0 and the raising
+// reference servers. daphne never applies backpressure (send() does not
+// suspend): the 20 chunks are out before the client resets.
+TEST(Composition, HttpClientStallsUnderBackpressureThenResets) {
+  ExpectVerdicts({"http-stall-rst-backpressure.yaml",
+                  {{"uvicorn-0.17.6-h11", "raises-oserror"},
+                   {"uvicorn-0.17.6-httptools", "raises-oserror"},
+                   {"uvicorn-0.28.0", ""},
+                   {"uvicorn-0.51-h11", "raises-oserror"},
+                   {"hypercorn-0.13.2", "raises-oserror"},
+                   {"hypercorn-0.18.0", "raises-oserror"},
+                   {"daphne-4.0.0", ""},
+                   {"granian-2.8", "raises-oserror"},
+                   {"ref-noop", "raises-oserror"},
+                   {"ref-raise", ""},
+                   {"ref-raise-and-catch", ""},
+                   {"ref-result", "raises-oserror"},
+                   {"ref-future", "raises-oserror"}}});
+}
+
+// A send 300 ms after the app's own close. uvicorn's glue (websockets and
+// wsproto, 0.17.6 and current wsproto) and granian raise RuntimeError for a
+// message after websocket.close, which the server logs at ERROR; current
+// uvicorn's sans-I/O glue, hypercorn, daphne and the reference servers
+// drop it.
+TEST(Composition, SendThreeHundredMillisecondsAfterTheAppsClose) {
+  ExpectVerdicts({"ws-close-then-send-300ms.yaml",
+                  {{"uvicorn-0.17.6-websockets", "quiet"},
+                   {"uvicorn-0.17.6-wsproto", "quiet"},
+                   {"uvicorn-0.51-sansio", ""},
+                   {"uvicorn-0.51-wsproto", "quiet"},
+                   {"hypercorn-0.13.2", ""},
+                   {"hypercorn-0.18.0", ""},
+                   {"daphne-4.0.0", ""},
+                   {"granian-2.8-ws", "quiet"},
+                   {"ref-noop", ""},
+                   {"ref-raise", ""},
+                   {"ref-raise-and-catch", ""},
+                   {"ref-result", ""},
+                   {"ref-future", ""}}});
+}
+
+// Two receive() consumers. uvicorn, granian and the reference servers
+// answer every receive() after the close with http.disconnect
+// (delivery=repeat); hypercorn and daphne queue it once, so one consumer
+// waits forever and the app never ends.
+TEST(Composition, TwoReceiveConsumers) {
+  ExpectVerdicts({"two-receivers.yaml",
+                  {{"uvicorn-0.17.6-h11", ""},
+                   {"uvicorn-0.17.6-httptools", ""},
+                   {"uvicorn-0.28.0", ""},
+                   {"uvicorn-0.51-h11", ""},
+                   {"hypercorn-0.13.2", "disconnect-delivery,ends-within-2s"},
+                   {"hypercorn-0.18.0", "disconnect-delivery,ends-within-2s"},
+                   {"daphne-4.0.0", "disconnect-delivery,ends-within-2s"},
+                   {"granian-2.8", ""},
+                   {"ref-noop", ""},
+                   {"ref-raise", ""},
+                   {"ref-raise-and-catch", ""},
+                   {"ref-result", ""},
+                   {"ref-future", ""}}});
+}
+
+// An extra body after the final one. uvicorn and granian raise RuntimeError
+// for it, logged at ERROR; the www spec says messages after the response
+// completed are ignored (invalid-transition: raised-after-complete), as
+// hypercorn, daphne and the reference servers do.
+TEST(Composition, ExtraBodyAfterTheFinalBody) {
+  ExpectVerdicts({"extra-body-after-final.yaml",
+                  {{"uvicorn-0.17.6-h11", "invalid-transition,quiet"},
+                   {"uvicorn-0.17.6-httptools", "invalid-transition,quiet"},
+                   {"uvicorn-0.28.0", "invalid-transition,quiet"},
+                   {"uvicorn-0.51-h11", "invalid-transition,quiet"},
+                   {"hypercorn-0.13.2", ""},
+                   {"hypercorn-0.18.0", ""},
+                   {"daphne-4.0.0", ""},
+                   {"granian-2.8", "invalid-transition,quiet"},
+                   {"ref-noop", ""},
+                   {"ref-raise", ""},
+                   {"ref-raise-and-catch", ""},
+                   {"ref-result", ""},
+                   {"ref-future", ""}}});
+}
+
+}  // namespace
+}  // namespace harness
