@@ -19,6 +19,31 @@
 namespace cli {
 namespace {
 
+const char* ProtocolTag(models::Protocol p) {
+  return p == models::Protocol::kHttp ? "HTTP" : "WebSocket";
+}
+
+// A catalog app or client: its file, and its parameters with defaults.
+nlohmann::json ProgramJson(const models::lang::ProgramInfo& p) {
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& [name, value] : p.defaults) params[name] = value;
+  return {{"name", p.name},
+          {"description", p.description},
+          {"protocol", std::string(models::ProtocolName(p.protocol))},
+          {"file", p.path},
+          {"params", params}};
+}
+
+// The text lines of a catalog app or client: name, description, protocol;
+// then its parameters (set them as NAME:key=value;key=value).
+void PrintProgram(const models::lang::ProgramInfo& p) {
+  std::printf("  %-26s %s [%s]\n", p.name.c_str(), p.description.c_str(),
+              ProtocolTag(p.protocol));
+  if (!p.params.empty()) {
+    std::printf("  %-26s params: %s\n", "", p.params.c_str());
+  }
+}
+
 nlohmann::json ListJson() {
   nlohmann::json j;
   for (const models::Preset& p : models::Presets()) {
@@ -28,20 +53,14 @@ nlohmann::json ListJson() {
                             {"websocket", p.websocket}});
   }
   for (const models::lang::ProgramInfo& a : models::lang::CatalogApps()) {
-    j["apps"].push_back(
-        {{"name", a.name},
-         {"description", a.description},
-         {"protocol", std::string(models::ProtocolName(a.protocol))}});
+    j["apps"].push_back(ProgramJson(a));
   }
   for (const models::MiddlewareInfo& m : models::Middlewares()) {
     j["middleware"].push_back(
         {{"name", m.name}, {"description", m.description}});
   }
   for (const models::lang::ProgramInfo& c : models::lang::CatalogClients()) {
-    j["clients"].push_back(
-        {{"name", c.name},
-         {"description", c.description},
-         {"protocol", std::string(models::ProtocolName(c.protocol))}});
+    j["clients"].push_back(ProgramJson(c));
   }
   for (const models::PolicyField& f : models::PolicyFields()) {
     j["policy_fields"].push_back({{"name", f.name},
@@ -59,10 +78,6 @@ nlohmann::json ListJson() {
   return j;
 }
 
-const char* ProtocolTag(models::Protocol p) {
-  return p == models::Protocol::kHttp ? "HTTP" : "WebSocket";
-}
-
 void PrintModelsText() {
   std::printf("servers (--server):\n");
   for (const models::Preset& p : models::Presets()) {
@@ -71,19 +86,20 @@ void PrintModelsText() {
                 : p.http              ? " [HTTP]"
                                       : " [WebSocket]");
   }
-  std::printf("\napps (--app):\n");
+  std::printf(
+      "\napps (--app=NAME or NAME:param=value;param=value; files under "
+      "catalog/apps/):\n");
   for (const models::lang::ProgramInfo& a : models::lang::CatalogApps()) {
-    std::printf("  %-26s %s [%s]\n", a.name.c_str(), a.description.c_str(),
-                ProtocolTag(a.protocol));
+    PrintProgram(a);
   }
   std::printf("\nmiddleware (--middleware, repeatable, outermost first):\n");
   for (const models::MiddlewareInfo& m : models::Middlewares()) {
     std::printf("  %-26s %s\n", m.name, m.description);
   }
-  std::printf("\nclients (--client):\n");
+  std::printf(
+      "\nclients (--client, as --app; files under catalog/clients/):\n");
   for (const models::lang::ProgramInfo& c : models::lang::CatalogClients()) {
-    std::printf("  %-26s %s [%s]\n", c.name.c_str(), c.description.c_str(),
-                ProtocolTag(c.protocol));
+    PrintProgram(c);
   }
   std::printf("\npolicy overrides (--FIELD=VALUE), by group:\n");
   const char* group = "";

@@ -52,6 +52,7 @@ absl::StatusOr<std::shared_ptr<Program>> ParseFile(
     info->protocol = (*p)->protocol;
     info->path = file.path;
     info->params = c.ParamsDoc();
+    info->defaults = c.params();
     info->text = file.text;
   }
   return p;

@@ -33,6 +33,7 @@ struct ProgramInfo {
   Protocol protocol = Protocol::kHttp;
   std::string path;    // "catalog/apps/sse-stream.yaml"
   std::string params;  // "chunks=20, interval=10ms" (defaults)
+  Params defaults;     // the same, as (name, value) pairs
   std::string text;    // the file
 };
 

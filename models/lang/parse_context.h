@@ -44,6 +44,8 @@ class ParseContext {
   absl::Status DeclareParams(const YAML::Node& params, const Params& overrides);
   // The parameter names, in order ("code=1000, reason=''").
   std::string ParamsDoc() const;
+  // The parameters with their values (defaults, overridden).
+  const Params& params() const { return params_; }
 
   // A scalar with `$param` replaced by the parameter's value.
   absl::StatusOr<std::string> Text(const YAML::Node& n, absl::string_view field,
@@ -73,7 +75,7 @@ class ParseContext {
  private:
   const YamlReader& r_;
   std::string root_;
-  std::vector<std::pair<std::string, std::string>> params_;  // name, value
+  Params params_;  // name, value
   std::map<std::string, int16_t> slots_;
 };
 

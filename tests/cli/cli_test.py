@@ -159,6 +159,25 @@ class Replay(unittest.TestCase):
         for key in ("servers", "apps", "middleware", "clients", "properties", "strategies"):
             self.assertTrue(j[key], key)
 
+    def test_list_shows_each_program_file_and_its_parameters(self):
+        rc, out, err = run("list", "--json")
+        self.assertEqual(rc, 0)
+        clients = {c["name"]: c for c in json.loads(out)["clients"]}
+        ws_close = clients["ws-close-1000"]
+        self.assertEqual(ws_close["file"], "catalog/clients/ws-close-1000.yaml")
+        self.assertEqual(ws_close["params"]["code"], "1000")
+        self.assertEqual(ws_close["params"]["reason"], "")
+        # Every listed file is in the tree, and every parameter it lists is
+        # one the command line takes.
+        for c in clients.values():
+            self.assertTrue(os.path.exists(os.path.join(SOURCE_DIR, c["file"])), c["file"])
+        rc, out, err = run("list")
+        self.assertIn("params: messages=1, close=frame, code=1000, reason='', stall=0ms", out)
+        rc, out, err = run("run", "--server=uvicorn-0.17.6-websockets", "--app=ws-push",
+                           "--client=ws-close-1000:code=4001,reason=bye")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("close frame 4001", out)
+
 
 class Explore(unittest.TestCase):
     SCENARIO = "--scenario=server=uvicorn-0.28.0,app=stream-taskgroup,client=http-close-at-random"
