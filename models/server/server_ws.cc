@@ -3,6 +3,8 @@
 // websockets sans-I/O, or none), the server's own flags around it, and the
 // receive() and send() paths.
 #include <optional>
+#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "models/asgi/events.h"
@@ -22,6 +24,43 @@ Message WsDisconnect(int32_t code) {
   Message m = Message::Of(MessageType::kWsDisconnect);
   m.code = code;
   return m;
+}
+
+// websockets 10.4's Close.__str__ (frames.py ≈L386-400): the code and its
+// explanation ("1001 (going away)", "4001 (private use)"). The close
+// reason is not on the modelled wire, so it is never appended.
+std::string WebsocketsCloseText(int32_t code) {
+  const char* explanation = "unknown";
+  if (code >= 3000 && code < 4000) {
+    explanation = "registered";
+  } else if (code >= 4000 && code < 5000) {
+    explanation = "private use";
+  } else {
+    static constexpr struct {
+      int32_t code;
+      const char* text;
+    } kCloseCodes[] = {
+        {1000, "OK"},
+        {1001, "going away"},
+        {1002, "protocol error"},
+        {1003, "unsupported type"},
+        {1005, "no status code [internal]"},
+        {1006, "connection closed abnormally [internal]"},
+        {1007, "invalid data"},
+        {1008, "policy violation"},
+        {1009, "message too big"},
+        {1010, "extension required"},
+        {1011, "unexpected error"},
+        {1012, "service restart"},
+        {1013, "try again later"},
+        {1014, "bad gateway"},
+        {1015, "TLS failure [internal]"},
+    };
+    for (const auto& c : kCloseCodes) {
+      if (c.code == code) explanation = c.text;
+    }
+  }
+  return absl::StrCat(code, " (", explanation, ")");
 }
 
 }  // namespace
@@ -222,17 +261,18 @@ std::optional<Message> Server::WsTakeReady() {
 void Server::WsThrowLibraryError(const Message& m) {
   switch (policy_.ws_library) {
     case WsLibrary::kWebsockets: {
-      const bool received_ok = ws_close_code_ == 1000 || ws_close_code_ == 1001;
-      if (received_ok) {
-        throw py::ConnectionClosedOK(absl::StrCat("received ", ws_close_code_,
-                                                  " (OK); then sent ",
-                                                  ws_close_code_, " (OK)"));
+      // ConnectionClosed.__str__ (exceptions.py ≈L100-117); the echo
+      // repeats the peer's code. OK only if both codes are in
+      // OK_CLOSE_CODES (legacy/protocol.py connection_closed_exc).
+      if (ws_close_code_ == kNoCode) {
+        throw py::ConnectionClosedError("no close frame received or sent");
       }
-      throw py::ConnectionClosedError(
-          ws_close_code_ != kNoCode
-              ? absl::StrCat("received ", ws_close_code_, "; then sent ",
-                             ws_close_code_)
-              : "no close frame received or sent");
+      const std::string code = WebsocketsCloseText(ws_close_code_);
+      std::string text = absl::StrCat("received ", code, "; then sent ", code);
+      if (ws_close_code_ == 1000 || ws_close_code_ == 1001) {
+        throw py::ConnectionClosedOK(std::move(text));
+      }
+      throw py::ConnectionClosedError(std::move(text));
     }
     case WsLibrary::kWsproto:
       throw py::LocalProtocolError(absl::StrCat(
