@@ -170,7 +170,7 @@ class Replay(unittest.TestCase):
         # Every listed file is in the tree, and every parameter it lists is
         # one the command line takes.
         for c in clients.values():
-            self.assertTrue(os.path.exists(os.path.join(SOURCE_DIR, c["file"])), c["file"])
+            self.assertTrue(os.path.exists(os.path.join(SOURCE, c["file"])), c["file"])
         rc, out, err = run("list")
         self.assertIn("params: messages=1, close=frame, code=1000, reason='', stall=0ms", out)
         rc, out, err = run("run", "--server=uvicorn-0.17.6-websockets", "--app=ws-push",
