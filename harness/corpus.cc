@@ -107,9 +107,19 @@ absl::Status ParseScenarios(const nlohmann::json& j, absl::string_view file,
                             CorpusEntry& e) {
   auto scenario = GetString(j, "scenario", file, true);
   if (!scenario.ok()) return scenario.status();
-  auto spec = ParseScenarioField(*scenario, file, "scenario");
-  if (!spec.ok()) return spec.status();
-  e.scenario = *spec;
+  if (!e.scenario_file.empty()) {
+    // The embedded file gives the scenario (its programs may be inline, so
+    // the one-line form alone does not build it); the line must match it.
+    if (*scenario != e.scenario.ToString()) {
+      return FieldError(file, "scenario",
+                        absl::StrCat("the embedded scenario_file's scenario, '",
+                                     e.scenario.ToString(), "'"));
+    }
+  } else {
+    auto spec = ParseScenarioField(*scenario, file, "scenario");
+    if (!spec.ok()) return spec.status();
+    e.scenario = *spec;
+  }
   if (!e.fixed_scenario.empty()) {
     auto fixed = ParseScenarioField(e.fixed_scenario, file, "fixed_scenario");
     if (!fixed.ok()) return fixed.status();
@@ -168,12 +178,8 @@ absl::Status ParseEmbeddedFile(const nlohmann::json& j, absl::string_view file,
   absl::StatusOr<ScenarioFile> f =
       ParseScenarioFile(*text, absl::StrCat(file, "#scenario_file"));
   if (!f.ok()) return f.status();
-  if (f->spec.ToString() != e.scenario.ToString()) {
-    return FieldError(file, "scenario",
-                      absl::StrCat("the embedded scenario_file's scenario, '",
-                                   f->spec.ToString(), "'"));
-  }
   f->path = std::string(file);  // tokens name the corpus file itself
+  e.scenario = f->spec;
   e.scenario_file = *text;
   e.properties = f->properties;
   e.program = f->Program();
@@ -196,8 +202,8 @@ absl::StatusOr<CorpusEntry> ParseCorpus(absl::string_view text,
   }
   CorpusEntry e;
   SIM_RETURN_IF_ERROR(ParseStrings(j, file, e));
-  SIM_RETURN_IF_ERROR(ParseScenarios(j, file, e));
   SIM_RETURN_IF_ERROR(ParseEmbeddedFile(j, file, e));
+  SIM_RETURN_IF_ERROR(ParseScenarios(j, file, e));
   SIM_RETURN_IF_ERROR(ParseExpect(j, file, e));
   if (j.contains("found_by")) e.found_by = j["found_by"].dump();
   return e;

@@ -13,6 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "harness/campaign.h"
+#include "harness/scenario_file.h"
 #include "sim/trace.h"
 
 namespace harness {
@@ -179,6 +180,56 @@ TEST(Corpus, EntriesRoundTrip) {
     ASSERT_TRUE(again.ok()) << again.status();
     EXPECT_EQ(CorpusToJson(*again), CorpusToJson(e));
   }
+}
+
+// A finding on a scenario file whose app and client are written inline
+// becomes a corpus entry that replays from its embedded file alone: the
+// one-line scenario names the programs "inline", which the catalog does not
+// know, so the entry must be built from the file.
+TEST(Corpus, AnEntryWithInlineProgramsReplaysFromItsEmbeddedFile) {
+  const std::string text = R"(format: hangup-scenario/1
+name: inline-push
+server: uvicorn-0.17.6-websockets
+app:
+  steps:
+    - receive
+    - send: {type: websocket.accept}
+    - repeat: 20
+      steps:
+        - send: {type: websocket.send}
+        - sleep: 10ms
+client:
+  steps:
+    - upgrade
+    - read: {messages: 1}
+    - close: frame
+      code: 4001
+properties: [foreign-exception]
+)";
+  const std::string path = "corpus_test_inline_push.yaml";  // the build tree
+  std::ofstream(path) << text;
+  absl::StatusOr<ScenarioFile> f = ReadScenarioFile(path);
+  ASSERT_TRUE(f.ok()) << f.status();
+  const Target target{f->spec, f->properties, f->Program()};
+  CampaignOptions options{.targets = {target}, .runs_per_scenario = 50};
+  const CampaignResult r = RunCampaign(options, nullptr);
+  ASSERT_FALSE(r.findings.empty());
+  const CorpusEntry written = CorpusEntryFor(r.findings.front(), target, "{}");
+  EXPECT_EQ(written.scenario.ToString(),
+            "server=uvicorn-0.17.6-websockets,app=inline,client=inline");
+
+  absl::StatusOr<CorpusEntry> e =
+      ParseCorpus(CorpusToJson(written), "inline-push-finding.json");
+  ASSERT_TRUE(e.ok()) << e.status();
+  absl::StatusOr<Replayed> replayed =
+      ReplayTarget(CorpusTarget(*e, {}), e->tape);
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_EQ(CorpusMismatch(*e, replayed->violations,
+                           replayed->report.result.trace_hash),
+            "");
+  EXPECT_TRUE(HasViolation(replayed->violations, "foreign-exception",
+                           r.findings.front().violation.signature));
+  std::filesystem::remove(path);
 }
 
 }  // namespace
