@@ -193,9 +193,13 @@ sim::Task<bool> ProgramClient::RunBlock(const ClientBlock& block) {
       case ClientOp::kRead:
         co_await Read(s);
         break;
-      case ClientOp::kSleep:
-        if (!s.duration.IsZero()) co_await sim::Sleep(s.duration);
+      case ClientOp::kSleep: {
+        const sim::Duration d =
+            s.var >= 0 ? sim::Nanos(vars_[static_cast<size_t>(s.var)])
+                       : s.duration;
+        if (!d.IsZero()) co_await sim::Sleep(d);
         break;
+      }
       case ClientOp::kHalfClose:
         ctx_.endpoint.ShutdownWrite();
         break;

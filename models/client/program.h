@@ -70,7 +70,8 @@ struct ClientStep {
   sim::Duration idle_timeout;  // per message once accepted (kMessages)
   // kSleep, kRead kUntil
   sim::Duration duration;
-  int16_t var = -1;  // kRead kUntil: the delay; kClose: the kind; kDraw: out
+  int16_t var =
+      -1;  // kSleep, kRead kUntil: the delay; kClose: the kind; kDraw: out
   // kClose
   ClientCloseKind kind = ClientCloseKind::kFin;
   int32_t code = 1000;

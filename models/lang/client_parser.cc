@@ -1,5 +1,6 @@
 // Parses client programs (see program_parser.h and
 // docs/scenario-language.md).
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -35,9 +36,12 @@ class ClientParser {
   Status If(const YAML::Node& step, const YAML::Node& arg,
             const std::string& field, ClientStep* s);
   Status Count(const YAML::Node& n, const std::string& f, int64_t* out) const;
+  Status DrawnRef(const YAML::Node& n, const std::string& f, bool delay,
+                  int16_t* var) const;
 
   ParseContext& c_;
   bool uses_websocket_ = false;
+  std::map<int16_t, bool> drawn_delay_;  // a drawn value's slot: a delay?
 };
 
 const std::vector<std::string>& Ops() {
@@ -69,6 +73,25 @@ Status ClientParser::Count(const YAML::Node& n, const std::string& f,
     return c_.At(n, f, "expected a count from 0 to 1000000, or all");
   }
   *out = *v;
+  return absl::OkStatus();
+}
+
+// "$name" for a value drawn earlier: its slot in *var, checked to be a
+// delay (or a close kind); anything else leaves *var at -1.
+Status ClientParser::DrawnRef(const YAML::Node& n, const std::string& f,
+                              bool delay, int16_t* var) const {
+  if (!n.IsScalar()) return absl::OkStatus();
+  const int16_t slot = c_.SlotRef(n.Scalar());
+  if (slot < 0) return absl::OkStatus();
+  auto it = drawn_delay_.find(slot);
+  if (it == drawn_delay_.end() || it->second != delay) {
+    return c_.At(n, f,
+                 absl::StrCat("'", n.Scalar(), "' is not a ",
+                              delay ? "delay" : "close kind",
+                              " drawn earlier (expected a draw with ",
+                              delay ? "delays" : "closes", ": [...])"));
+  }
+  *var = slot;
   return absl::OkStatus();
 }
 
@@ -136,7 +159,8 @@ Status ClientParser::Read(const YAML::Node& arg, const std::string& f,
   if (!stop.ok()) return stop.status();
   s->stop = static_cast<ReadStop>(*stop);
   if (*stop == 1) uses_websocket_ = true;
-  if (arg["for"].IsScalar()) s->var = c_.SlotRef(arg["for"].Scalar());
+  SIM_RETURN_IF_ERROR(DrawnRef(arg["for"], YamlReader::Join(f, "for"),
+                               /*delay=*/true, &s->var));
   if (s->var >= 0) return absl::OkStatus();
   return duration("for", &s->duration);
 }
@@ -145,7 +169,7 @@ Status ClientParser::Close(const YAML::Node& step, const YAML::Node& arg,
                            const std::string& field, ClientStep* s) {
   const std::string f = YamlReader::Join(field, "close");
   s->op = ClientOp::kClose;
-  if (arg.IsScalar()) s->var = c_.SlotRef(arg.Scalar());
+  SIM_RETURN_IF_ERROR(DrawnRef(arg, f, /*delay=*/false, &s->var));
   if (s->var < 0) {
     absl::StatusOr<int> kind = c_.OneOf(arg, f, kCloseNames);
     if (!kind.ok()) return kind.status();
@@ -190,6 +214,7 @@ Status ClientParser::Draw(const YAML::Node& step, const YAML::Node& arg,
   s->var = c_.Slot(*name);
   const bool delays = static_cast<bool>(step["delays"]);
   const bool closes = static_cast<bool>(step["closes"]);
+  drawn_delay_[s->var] = delays;
   if (delays == closes) {
     return c_.At(step, field,
                  "a draw needs one of delays: [DURATION, ...] or closes: "
@@ -260,6 +285,11 @@ Status ClientParser::Step(const YAML::Node& n, const std::string& field,
     SIM_RETURN_IF_ERROR(Read(arg, f, &s));
   } else if (op == "sleep" || op == "stall") {
     s.op = ClientOp::kSleep;
+    SIM_RETURN_IF_ERROR(DrawnRef(arg, f, /*delay=*/true, &s.var));
+    if (s.var >= 0) {
+      out->push_back(std::move(s));
+      return absl::OkStatus();
+    }
     absl::StatusOr<sim::Duration> d = c_.Duration(arg, f);
     if (!d.ok()) return d.status();
     s.duration = *d;

@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "harness/campaign.h"
 #include "harness/scenario_file.h"
@@ -209,6 +210,51 @@ TEST(Composition, ExtraBodyAfterTheFinalBody) {
                    {"ref-raise-and-catch", ""},
                    {"ref-result", ""},
                    {"ref-future", ""}}});
+}
+
+constexpr char kDrawnStall[] = R"(format: hangup-scenario/1
+server: ref-raise
+app: sse-stream
+client:
+  steps:
+    - request
+    - read: {body-chunks: 1}
+    - draw: when
+      delays: [0ms, 40ms]
+    - stall: $when
+    - close: rst
+)";
+
+// A delay drawn from the tape is usable as a stall: exploring the tape
+// reaches both closes, 40 ms apart.
+TEST(Composition, ADrawnDelayIsExploredAsAStall) {
+  absl::StatusOr<ScenarioFile> f = ParseScenarioFile(kDrawnStall, "d.yaml");
+  ASSERT_TRUE(f.ok()) << f.status();
+  const Target t{f->spec, f->properties, f->Program()};
+  sim::Time first = sim::Time::Infinite();
+  sim::Time last;
+  for (int i = 0; i < 64; ++i) {
+    const std::vector<uint8_t> tape = {static_cast<uint8_t>(i & 3),
+                                       static_cast<uint8_t>((i >> 2) & 3),
+                                       static_cast<uint8_t>(i >> 4)};
+    absl::StatusOr<Replayed> r = ReplayTarget(t, tape);
+    ASSERT_TRUE(r.ok()) << r.status();
+    first = std::min(first, r->outcome.client_closed);
+    last = std::max(last, r->outcome.client_closed);
+  }
+  EXPECT_GE((last - first).nanos(), sim::Millis(40).nanos());
+}
+
+// A drawn value is typed: a delay cannot name a close kind, nor a kind a
+// delay.
+TEST(Composition, ADrawnValueOfTheWrongKindIsAnError) {
+  const std::string bad =
+      absl::StrReplaceAll(kDrawnStall, {{"close: rst", "close: $when"}});
+  absl::StatusOr<ScenarioFile> f = ParseScenarioFile(bad, "d.yaml");
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(std::string(f.status().message()),
+            "d.yaml:11:14: field 'client.steps[4].close': '$when' is not a "
+            "close kind drawn earlier (expected a draw with closes: [...])");
 }
 
 }  // namespace
