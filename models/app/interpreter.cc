@@ -298,14 +298,15 @@ sim::Task<Flow> ProgramApp::Timeout(const Step& s) {
 
 // Starlette's Request.is_disconnected(): receive() inside an already
 // cancelled anyio scope. It only sees a message available without
-// suspending; a message obtained so is discarded unless it is a disconnect.
+// suspending; a message obtained so is discarded unless it is a disconnect
+// (http.disconnect, or websocket.disconnect for a WebSocket program).
 sim::Task<bool> ProgramApp::IsDisconnected() {
   sim::TaskState* self = co_await sim::CurrentTask();
   self->executor->Cancel(self);
   bool disconnected = false;
   try {
     Message m = co_await ch_->Receive();
-    disconnected = m.type == MessageType::kHttpDisconnect;
+    disconnected = m.IsDisconnect();
   } catch (const sim::Cancelled&) {
   }
   // The scope absorbs its own cancellation, delivered or not.
