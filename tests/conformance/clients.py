@@ -1,10 +1,13 @@
 """Raw-socket clients for the conformance harness (loopback only).
 
-Each client is `run(name, host, port, path) -> dict`. The dict always has
-`t_close` (time.monotonic() just before the client's close action: FIN,
-RST, or sending the WebSocket close frame; for ws-normal and http-full the
-moment it closes after the server is done) and `close_action`. Every socket
-operation has a timeout and every loop a deadline.
+Each client is `run(ref, host, port, path) -> dict`, where `ref` is a client
+name with optional parameters, written as in the simulator
+(`ws-close-1000:code=4001;reason=bye`; CLIENTS lists the parameters each
+client takes). The dict always has `t_close` (time.monotonic() just before
+the client's close action: FIN, RST, or sending the WebSocket close frame;
+for ws-normal and http-full the moment it closes after the server is done)
+and `close_action`. Every socket operation has a timeout and every loop a
+deadline.
 """
 
 import base64
@@ -12,6 +15,8 @@ import os
 import socket
 import struct
 import time
+
+import refs
 
 IO_TIMEOUT_S = 5.0  # bound on any single wait for server bytes
 PRE_CLOSE_READ_S = 0.4  # WS clients: how long to wait for the first message(s)
@@ -125,7 +130,7 @@ def _read_full_body(conn, headers, deadline):
     return conn.eof
 
 
-def _http_client(host, port, path, mode):
+def _http_client(host, port, path, mode, params=None):
     conn = _Conn(host, port)
     deadline = time.monotonic() + IO_TIMEOUT_S
     _http_request(conn, path)
@@ -133,6 +138,20 @@ def _http_client(host, port, path, mode):
     got = {"status_line": status, "headers": headers}
     if mode == "full":
         got["complete"] = _read_full_body(conn, headers, deadline)
+    elif mode == "slow-rst":
+        # As the simulator's `read: {body-chunks: N, gap: G}`: a pause of G
+        # after every read, the head's included, until N body reads, then
+        # RST. A read after a pause returns at once with whatever arrived
+        # meanwhile (the head's read may already hold body bytes): the
+        # client stops reading for G, it does not count chunks.
+        got["body_reads"] = 0
+        for _ in range(int(params["chunks"])):
+            time.sleep(refs.seconds(params["gap"]))
+            if not conn.fill(time.monotonic() + IO_TIMEOUT_S):
+                break
+            got["body_reads"] += 1
+        got["first_chunk"] = bool(conn.buf)
+        mode = "rst"
     else:
         while not conn.buf and conn.fill(deadline):
             pass
@@ -194,8 +213,9 @@ def _ws_read_frame(conn, deadline):
             return None
 
 
-def _ws_send_close(conn, code):
-    payload = struct.pack("!H", code)
+def _ws_send_close(conn, code, reason=""):
+    payload = struct.pack("!H", code) + reason.encode("utf-8")
+    assert len(payload) <= 125, "a control frame's payload is at most 125 bytes"
     mask = os.urandom(4)
     masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
     conn.send_all(bytes([0x88, 0x80 | len(payload)]) + mask + masked)
@@ -219,7 +239,7 @@ def _ws_read_messages(conn, got, max_messages, until):
             got["messages"].append(payload.decode("utf-8", "replace"))
 
 
-def _ws_client(host, port, path, mode):
+def _ws_client(host, port, path, mode, params=None):
     conn = _Conn(host, port)
     got = {"messages": [], "server_close_code": None}
     got["status_line"] = _ws_handshake(conn, path, time.monotonic() + IO_TIMEOUT_S)
@@ -249,8 +269,9 @@ def _ws_client(host, port, path, mode):
     elif mode == "rst":
         got["t_close"], got["close_action"] = conn.rst(), "rst"
     else:
-        got["t_close"], got["close_action"] = time.monotonic(), "close-frame-1000"
-        _ws_send_close(conn, 1000)
+        code, reason = int(params["code"]), params["reason"]
+        got["t_close"], got["close_action"] = time.monotonic(), f"close-frame-{code}"
+        _ws_send_close(conn, code, reason)
         code_before = got["server_close_code"]
         got["server_close_code"] = None
         _ws_read_messages(conn, got, 10 ** 6,
@@ -262,17 +283,23 @@ def _ws_client(host, port, path, mode):
     return got
 
 
+# name: (kind, mode, parameters the real client implements, with the
+# defaults of catalog/clients/<name>.yaml). A parameter not listed here
+# fails the cell (refs.resolve) rather than being ignored.
 CLIENTS = {
-    "http-fin-after-1": lambda h, p, path: _http_client(h, p, path, "fin"),
-    "http-rst-after-1": lambda h, p, path: _http_client(h, p, path, "rst"),
-    "http-fin-after-request": lambda h, p, path: _http_client(h, p, path, "fin"),
-    "http-full": lambda h, p, path: _http_client(h, p, path, "full"),
-    "ws-close-1000": lambda h, p, path: _ws_client(h, p, path, "close-1000"),
-    "ws-fin": lambda h, p, path: _ws_client(h, p, path, "fin"),
-    "ws-rst": lambda h, p, path: _ws_client(h, p, path, "rst"),
-    "ws-normal": lambda h, p, path: _ws_client(h, p, path, "normal"),
+    "http-fin-after-1": (_http_client, "fin", {}),
+    "http-rst-after-1": (_http_client, "rst", {}),
+    "http-fin-after-request": (_http_client, "fin", {}),
+    "http-full": (_http_client, "full", {}),
+    "http-slow-then-rst": (_http_client, "slow-rst", {"chunks": "3", "gap": "50ms"}),
+    "ws-close-1000": (_ws_client, "close-1000", {"code": "1000", "reason": ""}),
+    "ws-fin": (_ws_client, "fin", {}),
+    "ws-rst": (_ws_client, "rst", {}),
+    "ws-normal": (_ws_client, "normal", {}),
 }
 
 
-def run(name, host, port, path):
-    return CLIENTS[name](host, port, path)
+def run(ref, host, port, path):
+    name, given = refs.parse_ref(ref)
+    kind, mode, defaults = CLIENTS[name]
+    return kind(host, port, path, mode, refs.resolve("client", name, given, defaults))

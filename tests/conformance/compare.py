@@ -57,8 +57,8 @@ KNOWN_DIFFERENCES = [
 
 # ------------------------------------------------------------ coverage
 #
-# What issue 5 asks the suite to cover, and the (app, client) pairs of the
-# cell table that cover it; each pair runs on every HTTP or WebSocket preset.
+# What issues 5 and 9 ask the suite to cover, and the (app, client) pairs of
+# the cell table that cover it; each pair runs on every HTTP or WebSocket preset.
 # COVERAGE and REQUIRED_PRESETS restate part of run_conformance.CELL_TABLE on
 # purpose, a deliberate lock: dropping a cell from it fails coverage_gaps().
 COVERAGE = [
@@ -72,13 +72,19 @@ COVERAGE = [
     ("receive() after the HTTP client left", "http",
      [("receive-after-disconnect", "http-fin-after-request"),
       ("receive-after-disconnect", "http-rst-after-1")]),
+    ("HTTP client stalls 100 ms, then resets", "http",
+     [("sse-stream", "http-slow-then-rst:chunks=1;gap=100ms")]),
     ("WebSocket push, each client close kind", "ws",
      [("ws-push", "ws-close-1000"), ("ws-push", "ws-fin"), ("ws-push", "ws-rst")]),
     ("WebSocket send after the app's own close", "ws",
      [("ws-close-then-send", "ws-normal")]),
+    ("WebSocket send 300 ms after the app's own close (after the client's)", "ws",
+     [("ws-close-then-send:delay=300ms", "ws-normal")]),
     ("receive() after the WebSocket client left", "ws",
      [("ws-receive-after-close", "ws-close-1000"), ("ws-receive-after-close", "ws-fin"),
       ("ws-receive-after-close", "ws-rst")]),
+    ("the disconnect code after a client close 4001 with a reason", "ws",
+     [("ws-receive-after-close", "ws-close-1000:code=4001;reason=bye")]),
 ]
 REQUIRED_PRESETS = {
     "http": ["uvicorn-0.17.6-h11", "uvicorn-0.17.6-httptools", "hypercorn-0.13.2",

@@ -1,10 +1,14 @@
 """Instrumented ASGI apps served by the real servers in the conformance harness.
 
 One ASGI3 callable, `app`, dispatches on the request path (`/sse-stream`,
-`/ws-push`, ...). Every `send()`, `receive()` and the app's end are appended as
-JSON lines to the file named by $HANGUP_RECORD, one `os.write` per line, so a
-killed server still leaves everything recorded up to that point. Timestamps are
-`time.monotonic()` (CLOCK_MONOTONIC, shared with the harness process).
+`/ws-push`, ...); an app's parameters come in the query string
+(`/ws-close-then-send?delay=300ms` is the simulator's
+`ws-close-then-send:delay=300ms`, see refs.py), and each record names the
+app by that reference. Every `send()`, `receive()` and the app's end are
+appended as JSON lines to the file named by $HANGUP_RECORD, one `os.write`
+per line, so a killed server still leaves everything recorded up to that
+point. Timestamps are `time.monotonic()` (CLOCK_MONOTONIC, shared with the
+harness process).
 
 After its script, every app sleeps $HANGUP_TAIL_S seconds (default 30) so that
 a server-side watchdog (daphne's application_checker) can be observed; the
@@ -22,6 +26,8 @@ import itertools
 import json
 import os
 import time
+
+import refs
 
 RECORD_PATH = os.environ.get("HANGUP_RECORD", "/dev/null")
 TAIL_S = float(os.environ.get("HANGUP_TAIL_S", "30"))
@@ -48,9 +54,10 @@ def _mro(exc):
 class Recorder:
     """Wraps one connection's send/receive and appends what they did."""
 
-    def __init__(self, app_name, raw_receive, raw_send):
+    def __init__(self, app_name, params, raw_receive, raw_send):
         self.conn = f"{os.getpid()}-{next(_conn_ids)}"
         self.app_name = app_name
+        self.params = params  # the app's parameters, defaults filled in
         self.raw_receive = raw_receive
         self.raw_send = raw_send
 
@@ -81,6 +88,8 @@ class Recorder:
         fields = {"type": message.get("type"), "keys": sorted(message)}
         if message.get("type") == "websocket.disconnect":
             fields["code"] = message["code"] if "code" in message else "missing"
+            if "reason" in message:  # ASGI 2.5+; none of these servers sends it
+                fields["reason"] = message["reason"]
         self.emit("receive", t_call=t_call, result=message.get("type"),
                   bounded=bounded, **fields)
 
@@ -194,6 +203,9 @@ async def ws_push(rec, scope):
 async def ws_close_then_send(rec, scope):
     await _accept(rec)
     await rec.try_send({"type": "websocket.close", "code": 1000})
+    delay = refs.seconds(rec.params["delay"])
+    if delay > 0:
+        await asyncio.sleep(delay)
     await rec.try_send({"type": "websocket.send", "text": "after close"})
     await rec.try_send({"type": "websocket.close", "code": 1000})
 
@@ -208,14 +220,16 @@ async def ws_receive_after_close(rec, scope):
             await rec.try_send({"type": "websocket.send", "text": "after disconnect"})
 
 
+# name: (script, parameters the real app implements, with the defaults of
+# catalog/apps/<name>.yaml). Any other parameter fails the request.
 APPS = {
-    "sse-stream": sse_stream,
-    "stream-with-listener": stream_with_listener,
-    "send-after-complete": send_after_complete,
-    "receive-after-disconnect": receive_after_disconnect,
-    "ws-push": ws_push,
-    "ws-close-then-send": ws_close_then_send,
-    "ws-receive-after-close": ws_receive_after_close,
+    "sse-stream": (sse_stream, {}),
+    "stream-with-listener": (stream_with_listener, {}),
+    "send-after-complete": (send_after_complete, {}),
+    "receive-after-disconnect": (receive_after_disconnect, {}),
+    "ws-push": (ws_push, {}),
+    "ws-close-then-send": (ws_close_then_send, {"delay": "0ms"}),
+    "ws-receive-after-close": (ws_receive_after_close, {}),
 }
 
 
@@ -233,9 +247,10 @@ async def app(scope, receive, send):
     if scope["type"] == "lifespan":
         await _lifespan(receive, send)
         return
-    name = scope["path"].strip("/")
-    script = APPS[name]
-    rec = Recorder(name, receive, send)
+    name, given = refs.from_scope(scope)
+    script, defaults = APPS[name]
+    params = refs.resolve("app", name, given, defaults)
+    rec = Recorder(refs.to_ref(name, given), params, receive, send)
     loop = asyncio.get_running_loop()
     rec.emit("start", scope_type=scope["type"], asgi=scope.get("asgi"),
              loop=f"{type(loop).__module__}.{type(loop).__name__}")

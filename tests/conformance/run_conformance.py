@@ -25,6 +25,7 @@ import threading
 import time
 
 import clients
+import refs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -64,7 +65,9 @@ HTTP_SERVERS = ["uvicorn-0.17.6-h11", "uvicorn-0.17.6-httptools",
 WS_SERVERS = ["uvicorn-0.17.6-websockets", "uvicorn-0.17.6-wsproto",
               "hypercorn-0.13.2", "daphne-4.0.0"]
 
-# The cell table: (app, client, servers). A cell is server/app/client.
+# The cell table: (app, client, servers). A cell is server/app/client. An
+# app or client may carry parameters, written as the simulator's canonical
+# reference (`name:k=v;k=v`, see refs.py); ',' would split the scenario.
 CELL_TABLE = [
     ("sse-stream", "http-fin-after-1", HTTP_SERVERS),
     ("sse-stream", "http-rst-after-1", HTTP_SERVERS),
@@ -73,11 +76,14 @@ CELL_TABLE = [
     ("send-after-complete", "http-full", HTTP_SERVERS),
     ("receive-after-disconnect", "http-fin-after-request", HTTP_SERVERS),
     ("receive-after-disconnect", "http-rst-after-1", HTTP_SERVERS),
+    ("sse-stream", "http-slow-then-rst:chunks=1;gap=100ms", HTTP_SERVERS),
     ("ws-push", "ws-close-1000", WS_SERVERS),
     ("ws-push", "ws-fin", WS_SERVERS),
     ("ws-push", "ws-rst", WS_SERVERS),
     ("ws-close-then-send", "ws-normal", WS_SERVERS),
+    ("ws-close-then-send:delay=300ms", "ws-normal", WS_SERVERS),
     ("ws-receive-after-close", "ws-close-1000", WS_SERVERS),
+    ("ws-receive-after-close", "ws-close-1000:code=4001;reason=bye", WS_SERVERS),
     ("ws-receive-after-close", "ws-fin", WS_SERVERS),
     ("ws-receive-after-close", "ws-rst", WS_SERVERS),
 ]
@@ -218,7 +224,7 @@ def run_cell(cell, out_dir):
             record["error"] = f"server did not accept on port {port}"
             return finish_record(record, cell_dir, None, time.monotonic())
         try:
-            got = clients.run(cell["client"], HOST, port, "/" + cell["app"])
+            got = clients.run(cell["client"], HOST, port, refs.url_path(cell["app"]))
         except Exception as exc:  # the cell ran, but the client broke
             record["error"] = f"client: {type(exc).__name__}: {exc}"
             return finish_record(record, cell_dir, None, time.monotonic())

@@ -30,7 +30,7 @@ python=/usr/bin/python3  # the interpreter that has the Debian server packages
 export PYTHONDONTWRITEBYTECODE=1
 
 # Bounds: the whole suite must finish within 5 minutes. The harness takes
-# about 45 s with 8 jobs on 2 cores (daphne's cells wait 14 s each for its
+# about 75 s with 8 jobs on 2 cores (daphne's cells wait 14 s each for its
 # watchdog; the time is waiting, not computing). `timeout` signals its whole
 # process group, so the servers the harness started are stopped with it.
 harness_bound_s=240
