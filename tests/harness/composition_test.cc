@@ -212,6 +212,32 @@ TEST(Composition, ExtraBodyAfterTheFinalBody) {
                    {"ref-future", ""}}});
 }
 
+// The tutorial's scenario (docs/scenario-language.md): what its steps 4 and 6
+// say. uvicorn 0.17.6 leaks the protocol library's exception (websockets'
+// ConnectionClosedError, wsproto's LocalProtocolError) and granian its
+// RuntimeError, and they log it; where send() after the close is a no-op
+// (hypercorn, daphne) or returns a result or a future the loop does not
+// check, the loop never sees a raise and pushes on past the 100 ms bound.
+// Current uvicorn and the raising reference servers raise their own
+// OSError subclass and do not log it.
+TEST(Composition, TheTutorialsChatLoop) {
+  ExpectVerdicts(
+      {"tutorial-chat.yaml",
+       {{"uvicorn-0.17.6-websockets", "error-log,foreign-exception,quiet"},
+        {"uvicorn-0.17.6-wsproto", "error-log,foreign-exception,quiet"},
+        {"uvicorn-0.51-sansio", ""},
+        {"uvicorn-0.51-wsproto", ""},
+        {"hypercorn-0.13.2", "ends-fast"},
+        {"hypercorn-0.18.0", "ends-fast"},
+        {"daphne-4.0.0", "ends-fast"},
+        {"granian-2.8-ws", "error-log,foreign-exception,quiet"},
+        {"ref-noop", "ends-fast"},
+        {"ref-raise", ""},
+        {"ref-raise-and-catch", ""},
+        {"ref-result", "ends-fast"},
+        {"ref-future", "ends-fast"}}});
+}
+
 constexpr char kDrawnStall[] = R"(format: hangup-scenario/1
 server: ref-raise
 app: sse-stream
