@@ -55,9 +55,10 @@ nlohmann::json ListJson() {
   for (const models::lang::ProgramInfo& a : models::lang::CatalogApps()) {
     j["apps"].push_back(ProgramJson(a));
   }
-  for (const models::MiddlewareInfo& m : models::Middlewares()) {
-    j["middleware"].push_back(
-        {{"name", m.name}, {"description", m.description}});
+  for (const models::lang::ProgramInfo& m : models::lang::CatalogMiddleware()) {
+    nlohmann::json entry = ProgramJson(m);
+    entry.erase("protocol");  // a middleware serves either
+    j["middleware"].push_back(entry);
   }
   for (const models::lang::ProgramInfo& c : models::lang::CatalogClients()) {
     j["clients"].push_back(ProgramJson(c));
@@ -92,9 +93,11 @@ void PrintModelsText() {
   for (const models::lang::ProgramInfo& a : models::lang::CatalogApps()) {
     PrintProgram(a);
   }
-  std::printf("\nmiddleware (--middleware, repeatable, outermost first):\n");
-  for (const models::MiddlewareInfo& m : models::Middlewares()) {
-    std::printf("  %-26s %s\n", m.name, m.description);
+  std::printf(
+      "\nmiddleware (--middleware, repeatable, outermost first; files under "
+      "catalog/middleware/):\n");
+  for (const models::lang::ProgramInfo& m : models::lang::CatalogMiddleware()) {
+    std::printf("  %-26s %s\n", m.name.c_str(), m.description.c_str());
   }
   std::printf(
       "\nclients (--client, as --app; files under catalog/clients/):\n");

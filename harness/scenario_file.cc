@@ -1,6 +1,7 @@
 #include "harness/scenario_file.h"
 
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <vector>
 
@@ -14,7 +15,6 @@
 #include "absl/strings/str_replace.h"
 #include "harness/corpus.h"
 #include "harness/findings.h"
-#include "models/app/middleware.h"
 #include "models/asgi/py_exceptions.h"
 #include "models/asgi/registry.h"
 #include "models/lang/catalog.h"
@@ -69,18 +69,41 @@ absl::Status ParseServer(const YamlReader& r, const YAML::Node& n,
   return absl::OkStatus();
 }
 
+// A middleware name written in a file, as a string that outlives every
+// outcome that records it (SendRecord::from): interned once per name, from
+// any thread (campaigns read files from several).
+const char* Intern(const std::string& name) {
+  static std::mutex mu;
+  static auto* names = new std::set<std::string>;
+  std::lock_guard<std::mutex> lock(mu);
+  return names->insert(name).first->c_str();
+}
+
 absl::Status ParseMiddleware(const YamlReader& r, const YAML::Node& n,
                              models::ScenarioSpec& spec) {
   if (!n.IsSequence()) {
     return r.At(n, "middleware",
-                absl::StrCat("expected a list of middleware names, outermost "
-                             "first, got ",
+                absl::StrCat("expected a list of middleware names or "
+                             "programs, outermost first, got ",
                              YamlReader::KindName(n)));
   }
   for (size_t i = 0; i < n.size(); ++i) {
+    const std::string field = absl::StrCat("middleware[", i, "]");
+    if (n[i].IsMap()) {  // a middleware program written here
+      models::lang::ParseContext c(r, field);
+      absl::StatusOr<std::shared_ptr<models::AppProgram>> p =
+          models::lang::ParseMiddlewareProgram(c, n[i], {});
+      if (!p.ok()) return p.status();
+      spec.middleware.push_back((*p)->name.empty() ? "inline-middleware"
+                                                   : (*p)->name);
+      (*p)->sender = Intern(spec.middleware.back());
+      spec.middleware_programs.resize(spec.middleware.size());
+      spec.middleware_programs.back() = *std::move(p);
+      continue;
+    }
     std::string name;
-    SIM_RETURN_IF_ERROR(ReadName(r, n[i], absl::StrCat("middleware[", i, "]"),
-                                 "middleware", models::Middlewares(), &name));
+    SIM_RETURN_IF_ERROR(ReadName(r, n[i], field, "middleware",
+                                 models::lang::CatalogMiddleware(), &name));
     spec.middleware.push_back(name);
   }
   return absl::OkStatus();

@@ -276,11 +276,23 @@ absl::StatusOr<std::unique_ptr<Scenario>> Scenario::Create(
                                                    "' does not serve ",
                                                    ProtocolName(s->protocol_)));
   }
-  for (const std::string& name : spec.middleware) {
-    absl::StatusOr<const MiddlewareInfo*> m =
-        Lookup(Middlewares(), "middleware", name);
+  for (size_t i = 0; i < spec.middleware.size(); ++i) {
+    const std::string& ref = spec.middleware[i];
+    if (i < spec.middleware_programs.size() && spec.middleware_programs[i]) {
+      const std::shared_ptr<const AppProgram>& p = spec.middleware_programs[i];
+      if (p->sender == nullptr) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "middleware '", ref, "': a program without a sender name"));
+      }
+      s->middleware_.push_back({p, p->sender});
+      continue;
+    }
+    absl::StatusOr<std::shared_ptr<const AppProgram>> m =
+        lang::ResolveMiddleware(ref);
     if (!m.ok()) return m.status();
-    s->middleware_.push_back(*m);
+    const lang::ProgramInfo* info =
+        FindByName(lang::CatalogMiddleware(), ref.substr(0, ref.find(':')));
+    s->middleware_.push_back({*std::move(m), info->name.c_str()});
   }
   if (!spec.linger.empty()) {
     const std::optional<sim::Duration> linger = ParseDuration(spec.linger);
@@ -317,7 +329,9 @@ void Scenario::Start(sim::Executor& ex) {
   w.apps.push_back(std::make_unique<ObserverApp>(w.app_context, *w.apps.back(),
                                                  w.futures, linger_));
   for (size_t i = middleware_.size(); i > 0; --i) {
-    w.apps.push_back(middleware_[i - 1]->make(w.app_context, *w.apps.back()));
+    const Middleware& m = middleware_[i - 1];
+    w.apps.push_back(MakeProgramMiddleware(m.program, w.app_context,
+                                           *w.apps.back(), m.name));
   }
   w.server = std::make_unique<Server>(ex, w.connection.server(), policy_,
                                       *w.apps.back(), w.outcome, protocol_);

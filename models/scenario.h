@@ -25,7 +25,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "models/app/middleware.h"
 #include "models/app/program.h"
 #include "models/asgi/outcome.h"
 #include "models/client/program.h"
@@ -50,6 +49,8 @@ struct ScenarioSpec {
   // `app` or `client` up in the catalog, which then only name them.
   std::shared_ptr<const AppProgram> app_program;
   std::shared_ptr<const ClientProgram> client_program;
+  // The same for middleware: entry i, when set, is middleware[i]'s program.
+  std::vector<std::shared_ptr<const AppProgram>> middleware_programs;
 
   // The canonical one-line form (overrides in field order).
   std::string ToString() const;
@@ -90,7 +91,11 @@ class Scenario : public sim::Program {
   ServerPolicy policy_;
   Protocol protocol_ = Protocol::kHttp;
   std::shared_ptr<const AppProgram> app_;
-  std::vector<const MiddlewareInfo*> middleware_;
+  struct Middleware {
+    std::shared_ptr<const AppProgram> program;
+    const char* name;  // the catalog entry's (static)
+  };
+  std::vector<Middleware> middleware_;
   std::shared_ptr<const ClientProgram> client_;
   sim::Duration linger_;
   std::unique_ptr<World> world_;

@@ -8,9 +8,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "models/app/middleware.h"
 #include "models/app/program.h"
 #include "models/asgi/events.h"
+#include "models/asgi/middleware_send.h"
 #include "models/asgi/py_exceptions.h"
+#include "sim/check.h"
 #include "sim/task_group.h"
 #include "sim/timeout.h"
 
@@ -19,10 +22,16 @@ namespace {
 
 enum class Flow : uint8_t { kNext, kReturn };
 
+// Thrown by a `reraise` step; the enclosing except handler (the parser
+// allows it only there, in the same task) turns it back into the exception
+// it handles.
+struct ReraiseSignal {};
+
 class ProgramApp : public App {
  public:
-  ProgramApp(std::shared_ptr<const AppProgram> program, AppContext& ctx)
-      : program_(std::move(program)), ctx_(ctx) {}
+  ProgramApp(std::shared_ptr<const AppProgram> program, AppContext& ctx,
+             App* inner = nullptr, const char* name = "")
+      : program_(std::move(program)), ctx_(ctx), inner_(inner), name_(name) {}
 
   sim::Task<void> Call(const Scope& scope, Channel& ch) override {
     scope_ = &scope;
@@ -50,9 +59,13 @@ class ProgramApp : public App {
   sim::Task<Flow> Timeout(const Step& s);
   sim::Task<bool> IsDisconnected();
   void DoMark(Mark mark);
+  sim::Task<void> CallApp();
 
   std::shared_ptr<const AppProgram> program_;
   AppContext& ctx_;
+  App* inner_;             // a middleware's inner app, else nullptr
+  const char* name_;       // a middleware's name (static: the catalog's)
+  uint32_t app_sent_ = 0;  // bit t: the inner app sent MessageType t
   const Scope* scope_ = nullptr;
   Channel* ch_ = nullptr;
   sim::Time start_;
@@ -83,6 +96,8 @@ bool ProgramApp::Holds(const Condition& c) const {
       return scope_->protocol == c.protocol;
     case CondKind::kFlag:
       return slots_[static_cast<size_t>(c.slot)] != 0;
+    case CondKind::kAppSent:
+      return (app_sent_ >> static_cast<unsigned>(c.type) & 1U) != 0;
     case CondKind::kAll:
       for (const Condition& child : c.children) {
         if (!Holds(child)) return false;
@@ -151,6 +166,14 @@ sim::Task<Flow> ProgramApp::Run(const Block& block) {
       case StepOp::kMark:
         DoMark(s.mark);
         break;
+      case StepOp::kCallApp:
+        co_await CallApp();
+        break;
+      case StepOp::kReraise:
+        throw ReraiseSignal{};
+      case StepOp::kBaseHttp:
+        co_await CallBaseHttp(ctx_, *inner_, *scope_, *ch_, s.check, name_);
+        break;
     }
     if (flow == Flow::kReturn) co_return Flow::kReturn;
   }
@@ -165,7 +188,12 @@ sim::Task<Flow> ProgramApp::Send(const Step& s) {
   m.code = static_cast<int32_t>(Eval(s.code));
   SendReturn r;
   try {
-    r = co_await ch_->Send(m);
+    // (Not `cond ? co_await a : co_await b`: gcc 12 runs both awaits.)
+    if (program_->middleware) {
+      r = co_await SendAsMiddleware(ctx_, name_, *ch_, m);
+    } else {
+      r = co_await ch_->Send(m);
+    }
   } catch (...) {
     send_raised_ = true;
     throw;
@@ -262,9 +290,12 @@ sim::Task<Flow> ProgramApp::Try(const Step& s) {
   }
   if (error) {
     if (const Handler* h = Match(error, s.handlers)) {
+      std::exception_ptr handled = error;
       error = nullptr;
       try {
         flow = co_await Run(h->body);
+      } catch (const ReraiseSignal&) {
+        error = handled;  // a bare `raise`: the same exception goes on
       } catch (...) {
         error = std::current_exception();
       }
@@ -315,6 +346,27 @@ sim::Task<bool> ProgramApp::IsDisconnected() {
   co_return disconnected;
 }
 
+// The inner app's channel: forwards everything, and notes which message
+// types the inner app sent (Starlette's ServerErrorMiddleware tracks
+// response_started so).
+class AppSentTracking : public ChannelWrapper {
+ public:
+  AppSentTracking(Channel& inner, uint32_t* sent)
+      : ChannelWrapper(inner), sent_(sent) {}
+  sim::Task<SendReturn> Send(Message m) override {
+    *sent_ |= 1U << static_cast<unsigned>(m.type);
+    return ChannelWrapper::Send(m);
+  }
+
+ private:
+  uint32_t* sent_;
+};
+
+sim::Task<void> ProgramApp::CallApp() {
+  AppSentTracking tracking(*ch_, &app_sent_);
+  co_await inner_->Call(*scope_, tracking);
+}
+
 void ProgramApp::DoMark(Mark mark) {
   Outcome& o = ctx_.outcome;
   switch (mark) {
@@ -334,6 +386,14 @@ void ProgramApp::DoMark(Mark mark) {
 }
 
 }  // namespace
+
+std::unique_ptr<App> MakeProgramMiddleware(
+    std::shared_ptr<const AppProgram> program, AppContext& context, App& inner,
+    const char* name) {
+  SIM_CHECK(program->middleware) << program->name << " is not a middleware";
+  return std::make_unique<ProgramApp>(std::move(program), context, &inner,
+                                      name);
+}
 
 std::unique_ptr<App> MakeProgramApp(std::shared_ptr<const AppProgram> program,
                                     AppContext& context) {

@@ -1,8 +1,8 @@
-// Middleware models: pass-through, Starlette's ServerErrorMiddleware, and
-// Starlette's BaseHTTPMiddleware (0.26.1, and the pre-0.21 variant).
-// What a middleware sends of its own goes through SendAsMiddleware, so the
-// outcome and the timeline show it with the middleware's name; what it only
-// forwards for the app is the app's send.
+// Starlette's BaseHTTPMiddleware (0.26.1, and the pre-0.21 variant), the
+// mechanism behind the `starlette-base-http` step of middleware programs.
+// What it sends of its own goes through SendAsMiddleware, so the outcome and
+// the timeline show it with the middleware's name; what it only forwards
+// for the app is the app's send.
 #include "models/app/middleware.h"
 
 #include <memory>
@@ -11,7 +11,6 @@
 #include "models/asgi/events.h"
 #include "models/asgi/middleware_send.h"
 #include "models/asgi/py_exceptions.h"
-#include "models/asgi/registry.h"
 #include "sim/task_group.h"
 
 namespace models {
@@ -25,59 +24,6 @@ sim::Task<void> ReceiveUntil(Channel& channel, MessageType type) {
     if (m.type == type) co_return;
   }
 }
-
-// The registry names, also the `from` of each middleware's own sends.
-constexpr char kError500[] = "error-500";
-constexpr char kBaseHttp[] = "base-http";
-constexpr char kBaseHttp020[] = "base-http-0.20";
-
-class PassThrough : public App {
- public:
-  explicit PassThrough(App& inner) : inner_(inner) {}
-  sim::Task<void> Call(const Scope& scope, Channel& ch) override {
-    ChannelWrapper wrapped(ch);
-    co_await inner_.Call(scope, wrapped);
-  }
-
- private:
-  App& inner_;
-};
-
-// Starlette's ServerErrorMiddleware: on an exception, answers 500 if the
-// response had not started, then re-raises.
-class ServerError : public App {
- public:
-  ServerError(AppContext& ctx, App& inner) : ctx_(ctx), inner_(inner) {}
-  sim::Task<void> Call(const Scope& scope, Channel& ch) override {
-    Tracking tracking(ch);
-    std::exception_ptr error;
-    try {
-      co_await inner_.Call(scope, tracking);
-    } catch (const py::Exception&) {
-      error = std::current_exception();
-    }
-    if (!error) co_return;
-    if (!tracking.started && scope.protocol == Protocol::kHttp) {
-      co_await SendAsMiddleware(ctx_, kError500, ch, Message::Start(500));
-      co_await SendAsMiddleware(ctx_, kError500, ch,
-                                Message::Body(0, false, 21));
-    }
-    std::rethrow_exception(error);
-  }
-
- private:
-  class Tracking : public ChannelWrapper {
-   public:
-    using ChannelWrapper::ChannelWrapper;
-    sim::Task<SendReturn> Send(Message m) override {
-      if (m.type == MessageType::kHttpResponseStart) started = true;
-      return ChannelWrapper::Send(m);
-    }
-    bool started = false;
-  };
-  AppContext& ctx_;
-  App& inner_;
-};
 
 // Starlette's BaseHTTPMiddleware with the default dispatch (return await
 // call_next(request)), as in 0.26.1 (starlette/middleware/base.py):
@@ -94,11 +40,12 @@ class ServerError : public App {
 // background tasks, encode/starlette#1438).
 class BaseHttp : public App {
  public:
-  BaseHttp(AppContext& ctx, App& inner, bool cancel_app_on_disconnect)
+  BaseHttp(AppContext& ctx, App& inner, bool cancel_app_on_disconnect,
+           const char* name)
       : ctx_(ctx),
         inner_(inner),
         cancel_app_(cancel_app_on_disconnect),
-        name_(cancel_app_on_disconnect ? kBaseHttp020 : kBaseHttp) {}
+        name_(name) {}
 
   sim::Task<void> Call(const Scope& scope, Channel& ch) override {
     if (scope.protocol != Protocol::kHttp) {
@@ -260,41 +207,16 @@ class BaseHttp : public App {
   AppContext& ctx_;
   App& inner_;
   bool cancel_app_;
-  const char* name_;  // kBaseHttp or kBaseHttp020
-};
-
-const MiddlewareInfo kMiddlewares[] = {
-    {"passthrough", "forwards receive and send unchanged",
-     [](AppContext&, App& inner) -> std::unique_ptr<App> {
-       return std::make_unique<PassThrough>(inner);
-     }},
-    {kError500,
-     "Starlette ServerErrorMiddleware: 500 if the response had not started, "
-     "then re-raise",
-     [](AppContext& c, App& inner) -> std::unique_ptr<App> {
-       return std::make_unique<ServerError>(c, inner);
-     }},
-    {kBaseHttp,
-     "Starlette 0.26.1 BaseHTTPMiddleware: inner app in a task group behind a "
-     "memory stream, "
-     "receive_or_disconnect",
-     [](AppContext& c, App& inner) -> std::unique_ptr<App> {
-       return std::make_unique<BaseHttp>(c, inner, false);
-     }},
-    {kBaseHttp020,
-     "Starlette < 0.21 BaseHTTPMiddleware: the response's end cancels the "
-     "inner app's task group",
-     [](AppContext& c, App& inner) -> std::unique_ptr<App> {
-       return std::make_unique<BaseHttp>(c, inner, true);
-     }},
+  const char* name_;  // the middleware's name (the catalog's)
 };
 
 }  // namespace
 
-absl::Span<const MiddlewareInfo> Middlewares() { return kMiddlewares; }
-
-const MiddlewareInfo* FindMiddleware(absl::string_view name) {
-  return FindByName(Middlewares(), name);
+sim::Task<void> CallBaseHttp(AppContext& ctx, App& inner, const Scope& scope,
+                             Channel& channel, bool cancel_app_on_disconnect,
+                             const char* name) {
+  BaseHttp middleware(ctx, inner, cancel_app_on_disconnect, name);
+  co_await middleware.Call(scope, channel);
 }
 
 }  // namespace models

@@ -1,32 +1,27 @@
-// The middleware models: apps that wrap another app and hand it a wrapped
-// channel (pass-through, Starlette's ServerErrorMiddleware and
-// BaseHTTPMiddleware, by version).
+// Starlette's BaseHTTPMiddleware (0.26.1, and the pre-0.21 variant) as one
+// mechanism a middleware program calls (the `starlette-base-http` step): its
+// memory-object stream between the inner app and the outer response, and
+// receive_or_disconnect, are more than the program language says. The other
+// middleware are programs (catalog/middleware/).
 //
-//   const models::MiddlewareInfo* m = models::FindMiddleware("base-http");
-//   std::unique_ptr<models::App> wrapped = m->make(context, inner_app);
+//   co_await models::CallBaseHttp(ctx, inner, scope, channel,
+//                                 /*cancel_app_on_disconnect=*/false,
+//                                 "base-http");
 //
-// Thread-safety: the table is static and immutable; a middleware serves one
-// run.
+// Thread-safety: one run, one thread.
 #ifndef HANGUP_MODELS_APP_MIDDLEWARE_H_
 #define HANGUP_MODELS_APP_MIDDLEWARE_H_
 
-#include <memory>
-
-#include "absl/strings/string_view.h"
-#include "absl/types/span.h"
 #include "models/asgi/channel.h"
 
 namespace models {
 
-// REQUIRES (make): `inner` outlives the middleware.
-struct MiddlewareInfo {
-  const char* name;
-  const char* description;
-  std::unique_ptr<App> (*make)(AppContext& context, App& inner);
-};
-
-absl::Span<const MiddlewareInfo> Middlewares();
-const MiddlewareInfo* FindMiddleware(absl::string_view name);
+// Runs `inner` behind BaseHTTPMiddleware with the default dispatch; its own
+// sends are recorded as `name`'s. REQUIRES: `name` outlives every outcome
+// (a catalog name); the references outlive the call.
+sim::Task<void> CallBaseHttp(AppContext& ctx, App& inner, const Scope& scope,
+                             Channel& channel, bool cancel_app_on_disconnect,
+                             const char* name);
 
 }  // namespace models
 

@@ -43,6 +43,7 @@ enum class CondKind : uint8_t {
   kSpecAtLeast,   // scope["asgi"]["spec_version"] >= `number` (23 = "2.3")
   kScopeType,     // the scope's type is `protocol`
   kFlag,          // flag `slot` was set
+  kAppSent,       // middleware: the inner app sent a message of `type`
   kAll,           // every child holds (`children`)
   kAny,           // some child holds
   kNot,           // the one child does not hold
@@ -76,6 +77,11 @@ enum class StepOp : uint8_t {
   kNote,            // a line in the timeline
   kSetFlag,         // flag slot = true
   kMark,            // an outcome bookkeeping mark
+  // Middleware programs only:
+  kCallApp,   // await the inner app (its sends tracked for kAppSent)
+  kReraise,   // raise the exception an enclosing except is handling
+  kBaseHttp,  // Starlette's BaseHTTPMiddleware around the inner app
+              // (`check`: cancel the inner app when the response ends)
 };
 
 enum class Mark : uint8_t {
@@ -143,10 +149,23 @@ struct AppProgram {
   // cancellation is cancelled again at its first await (asyncio's is edge
   // triggered: the finally block runs).
   bool level_cancellation = false;
+  // A middleware program: it wraps an inner app (call-app), and its own
+  // sends are recorded as the middleware's.
+  bool middleware = false;
+  // A middleware written in a scenario file: the name its sends are
+  // recorded under (SendRecord::from), a string that outlives every outcome
+  // (the harness interns it). Catalog middleware use the catalog's name.
+  const char* sender = nullptr;
 };
 
 std::unique_ptr<App> MakeProgramApp(std::shared_ptr<const AppProgram> program,
                                     AppContext& context);
+// REQUIRES: program->middleware; `inner` outlives the result. `name` is the
+// middleware's name in the outcome and the timeline, a string that outlives
+// every outcome (the catalog's).
+std::unique_ptr<App> MakeProgramMiddleware(
+    std::shared_ptr<const AppProgram> program, AppContext& context, App& inner,
+    const char* name);
 
 // Whether `class_name` names a class an `except` or `raise` can use:
 // py::TypeNames(), plus CancelledError (raise: no).

@@ -1,4 +1,6 @@
 // Parses app programs (see program_parser.h and docs/scenario-language.md).
+#include "models/lang/app_parser.h"
+
 #include <memory>
 #include <string>
 #include <utility>
@@ -10,9 +12,7 @@
 #include "sim/check.h"
 
 namespace models::lang {
-namespace {
-
-using Status = absl::Status;
+namespace internal {
 
 // The message a send step starts from: the type's defaults (200, 64 bytes
 // of body, 32 bytes of WebSocket message, close code 1000).
@@ -31,52 +31,27 @@ Message DefaultMessage(MessageType type) {
   }
 }
 
-class AppParser {
- public:
-  explicit AppParser(ParseContext& c) : c_(c) {}
-
-  Status Steps(const YAML::Node& n, const std::string& field, Block* out);
-  bool uses_websocket() const { return uses_websocket_; }
-
- private:
-  Status Step(const YAML::Node& n, const std::string& field, Block* out);
-  Status Options(const YAML::Node& n, const std::string& field,
-                 const std::string& op, std::vector<std::string> allowed) const;
-  Status Send(const YAML::Node& step, const YAML::Node& arg,
-              const std::string& field, models::Step* s);
-  Status Receive(const YAML::Node& arg, const std::string& field,
-                 models::Step* s) const;
-  Status Int(const YAML::Node& n, const std::string& field, Value* out) const;
-  Status Cond(const YAML::Node& n, const std::string& field, Condition* out);
-  Status CondKey(const std::string& key, const YAML::Node& v,
-                 const std::string& field, Condition* out);
-  Status Tasks(const YAML::Node& n, const std::string& field, models::Step* s);
-  Status Try(const YAML::Node& step, const YAML::Node& arg,
-             const std::string& field, models::Step* s);
-  Status Classes(const YAML::Node& n, const std::string& field,
-                 std::vector<std::string>* out) const;
-  Status Blocks(const std::string& op, const YAML::Node& step,
-                const YAML::Node& arg, const std::string& field,
-                models::Step* s);
-  Status Composite(const std::string& op, const YAML::Node& step,
-                   const YAML::Node& arg, const std::string& field,
-                   models::Step* s);
-  Status Simple(const std::string& op, const YAML::Node& step,
-                const YAML::Node& arg, const std::string& field,
-                models::Step* s);
-
-  ParseContext& c_;
-  bool uses_websocket_ = false;
-};
-
 const std::vector<std::string>& Ops() {
-  static const std::vector<std::string> kOps = {
-      "send",       "receive",      "poll-disconnect",
-      "sleep",      "wait-forever", "repeat",
-      "loop-until", "if",           "task-group",
-      "try",        "suppress",     "timeout",
-      "raise",      "return",       "note",
-      "set",        "mark"};
+  static const std::vector<std::string> kOps = {"send",
+                                                "receive",
+                                                "poll-disconnect",
+                                                "sleep",
+                                                "wait-forever",
+                                                "repeat",
+                                                "loop-until",
+                                                "if",
+                                                "task-group",
+                                                "try",
+                                                "suppress",
+                                                "timeout",
+                                                "raise",
+                                                "return",
+                                                "note",
+                                                "set",
+                                                "mark",
+                                                "call-app",
+                                                "reraise",
+                                                "starlette-base-http"};
   return kOps;
 }
 
@@ -179,187 +154,6 @@ Status AppParser::Receive(const YAML::Node& arg, const std::string& field,
   }
   s->receive_until = ReceiveMode::kType;
   s->until_type = *type;
-  return absl::OkStatus();
-}
-
-Status AppParser::CondKey(const std::string& key, const YAML::Node& v,
-                          const std::string& field, Condition* out) {
-  const std::string f = YamlReader::Join(field, key);
-  static const std::vector<std::pair<std::string, CondKind>> kBools = {
-      {"more-body", CondKind::kMoreBody},
-      {"disconnected", CondKind::kDisconnected},
-      {"undelivered", CondKind::kUndelivered},
-      {"send-raised", CondKind::kSendRaised}};
-  for (const auto& [name, kind] : kBools) {
-    if (key != name) continue;
-    absl::StatusOr<bool> b = c_.Bool(v, f);
-    if (!b.ok()) return b.status();
-    out->kind = kind;
-    out->flag = *b;
-    return absl::OkStatus();
-  }
-  if (key == "received") {
-    absl::StatusOr<MessageType> t = ReadMessageType(c_, v, f);
-    if (!t.ok()) return t.status();
-    out->kind = CondKind::kReceived;
-    out->type = *t;
-  } else if (key == "elapsed") {
-    absl::StatusOr<sim::Duration> d = c_.Duration(v, f);
-    if (!d.ok()) return d.status();
-    out->kind = CondKind::kElapsed;
-    out->duration = *d;
-  } else if (key == "spec-version-at-least") {
-    absl::StatusOr<int> i =
-        c_.OneOf(v, f, {"2.0", "2.1", "2.2", "2.3", "2.4", "2.5"});
-    if (!i.ok()) return i.status();
-    out->kind = CondKind::kSpecAtLeast;
-    out->number = 20 + *i;
-  } else if (key == "scope-type") {
-    absl::StatusOr<int> i = c_.OneOf(v, f, {"http", "websocket"});
-    if (!i.ok()) return i.status();
-    out->kind = CondKind::kScopeType;
-    out->protocol = *i == 0 ? Protocol::kHttp : Protocol::kWebSocket;
-  } else if (key == "flag") {
-    absl::StatusOr<std::string> name = c_.Text(v, f, "a flag name");
-    if (!name.ok()) return name.status();
-    out->kind = CondKind::kFlag;
-    out->slot = c_.Slot(absl::StrCat("flag:", *name));
-  } else if (key == "all" || key == "any") {
-    if (!v.IsSequence()) return c_.At(v, f, "expected a list of conditions");
-    out->kind = key == "all" ? CondKind::kAll : CondKind::kAny;
-    for (size_t i = 0; i < v.size(); ++i) {
-      out->children.emplace_back();
-      SIM_RETURN_IF_ERROR(
-          Cond(v[i], absl::StrCat(f, "[", i, "]"), &out->children.back()));
-    }
-  } else {  // "not"
-    out->kind = CondKind::kNot;
-    out->children.emplace_back();
-    SIM_RETURN_IF_ERROR(Cond(v, f, &out->children.back()));
-  }
-  return absl::OkStatus();
-}
-
-Status AppParser::Cond(const YAML::Node& n, const std::string& field,
-                       Condition* out) {
-  static const std::vector<std::string> kKeys = {"received",
-                                                 "more-body",
-                                                 "disconnected",
-                                                 "undelivered",
-                                                 "send-raised",
-                                                 "elapsed",
-                                                 "spec-version-at-least",
-                                                 "scope-type",
-                                                 "flag",
-                                                 "all",
-                                                 "any",
-                                                 "not"};
-  if (n.IsScalar()) {  // "disconnected" for {disconnected: true}
-    for (const char* key : {"disconnected", "undelivered", "send-raised"}) {
-      if (n.Scalar() == key) {
-        return CondKey(key, YAML::Node("true"), field, out);
-      }
-    }
-  }
-  if (!n.IsMap() || n.size() != 1) {
-    return c_.At(n, field,
-                 absl::StrCat("expected a condition: a map with one of ",
-                              absl::StrJoin(kKeys, ", "),
-                              " (or disconnected, undelivered, send-raised)"));
-  }
-  SIM_RETURN_IF_ERROR(c_.reader().Keys(n, field, kKeys));
-  const YAML::Node key = n.begin()->first;
-  const YAML::Node value = n.begin()->second;
-  return CondKey(key.Scalar(), value, field, out);
-}
-
-Status AppParser::Tasks(const YAML::Node& n, const std::string& field,
-                        models::Step* s) {
-  if (!n.IsSequence() || n.size() == 0) {
-    return c_.At(n, field, "expected a list of tasks ({name, steps})");
-  }
-  for (size_t i = 0; i < n.size(); ++i) {
-    const std::string f = absl::StrCat(field, "[", i, "]");
-    SIM_RETURN_IF_ERROR(
-        c_.reader().Keys(n[i], f, {"name", "steps", "cancel-group-when-done"}));
-    TaskSpec t;
-    t.name = absl::StrCat("task-", i);
-    if (n[i]["name"]) {
-      absl::StatusOr<std::string> name =
-          c_.Text(n[i]["name"], YamlReader::Join(f, "name"), "a task name");
-      if (!name.ok()) return name.status();
-      t.name = *name;
-    }
-    if (n[i]["cancel-group-when-done"]) {
-      absl::StatusOr<bool> b =
-          c_.Bool(n[i]["cancel-group-when-done"],
-                  YamlReader::Join(f, "cancel-group-when-done"));
-      if (!b.ok()) return b.status();
-      t.cancel_group_when_done = *b;
-    }
-    if (!n[i]["steps"]) {
-      return c_.At(n[i], YamlReader::Join(f, "steps"), "is missing");
-    }
-    SIM_RETURN_IF_ERROR(
-        Steps(n[i]["steps"], YamlReader::Join(f, "steps"), &t.body));
-    s->tasks.push_back(std::move(t));
-  }
-  return absl::OkStatus();
-}
-
-Status AppParser::Classes(const YAML::Node& n, const std::string& field,
-                          std::vector<std::string>* out) const {
-  auto one = [&](const YAML::Node& node, const std::string& f) -> Status {
-    absl::StatusOr<std::string> name = c_.Text(node, f, "an exception class");
-    if (!name.ok()) return name.status();
-    if (!IsCatchableClass(*name)) {
-      return c_.At(node, f,
-                   absl::StrCat("unknown exception class '", *name,
-                                "' (expected one of: ",
-                                absl::StrJoin(py::TypeNames(), ", "), ")"));
-    }
-    out->push_back(*name);
-    return absl::OkStatus();
-  };
-  if (!n.IsSequence()) return one(n, field);
-  for (size_t i = 0; i < n.size(); ++i) {
-    SIM_RETURN_IF_ERROR(one(n[i], absl::StrCat(field, "[", i, "]")));
-  }
-  return absl::OkStatus();
-}
-
-Status AppParser::Try(const YAML::Node& step, const YAML::Node& arg,
-                      const std::string& field, models::Step* s) {
-  s->op = StepOp::kTry;
-  SIM_RETURN_IF_ERROR(Steps(arg, YamlReader::Join(field, "try"), &s->body));
-  if (const YAML::Node ex = step["except"]) {
-    const std::string f = YamlReader::Join(field, "except");
-    if (!ex.IsSequence()) {
-      return c_.At(ex, f, "expected a list of {class, steps}");
-    }
-    for (size_t i = 0; i < ex.size(); ++i) {
-      const std::string fi = absl::StrCat(f, "[", i, "]");
-      SIM_RETURN_IF_ERROR(c_.reader().Keys(ex[i], fi, {"class", "steps"}));
-      if (!ex[i]["class"]) {
-        return c_.At(ex[i], YamlReader::Join(fi, "class"), "is missing");
-      }
-      std::vector<std::string> classes;
-      SIM_RETURN_IF_ERROR(
-          Classes(ex[i]["class"], YamlReader::Join(fi, "class"), &classes));
-      Block body;
-      if (ex[i]["steps"]) {
-        SIM_RETURN_IF_ERROR(
-            Steps(ex[i]["steps"], YamlReader::Join(fi, "steps"), &body));
-      }
-      for (std::string& cls : classes) {
-        s->handlers.push_back(Handler{std::move(cls), body});
-      }
-    }
-  }
-  if (step["finally"]) {
-    SIM_RETURN_IF_ERROR(
-        Steps(step["finally"], YamlReader::Join(field, "finally"), &s->alt));
-  }
   return absl::OkStatus();
 }
 
@@ -536,7 +330,14 @@ Status AppParser::Step(const YAML::Node& n, const std::string& field,
   if (std::find(kComposite.begin(), kComposite.end(), op) != kComposite.end()) {
     if (!n.IsMap())
       return c_.At(n, field, absl::StrCat("'", op, "' needs a value"));
-    SIM_RETURN_IF_ERROR(Composite(op, n, arg, field, &s));
+    const bool reraise_ok = reraise_ok_;
+    if (op != "if") reraise_ok_ = false;
+    const Status st = Composite(op, n, arg, field, &s);
+    reraise_ok_ = reraise_ok;
+    SIM_RETURN_IF_ERROR(st);
+  } else if (op == "call-app" || op == "reraise" ||
+             op == "starlette-base-http") {
+    SIM_RETURN_IF_ERROR(MiddlewareStep(op, n, arg, field, &s));
   } else {
     const bool bare_ok = op == "receive" || op == "poll-disconnect" ||
                          op == "wait-forever" || op == "return";
@@ -549,17 +350,61 @@ Status AppParser::Step(const YAML::Node& n, const std::string& field,
   return absl::OkStatus();
 }
 
-}  // namespace
+// call-app, reraise and starlette-base-http: the middleware steps.
+Status AppParser::MiddlewareStep(const std::string& op, const YAML::Node& step,
+                                 const YAML::Node& arg,
+                                 const std::string& field, models::Step* s) {
+  const std::string f = YamlReader::Join(field, op);
+  if (!middleware_) {
+    return c_.At(step, f,
+                 absl::StrCat("'", op, "' is a middleware step (expected in a ",
+                              kMiddlewareFormat, " program)"));
+  }
+  SIM_RETURN_IF_ERROR(Options(step, field, op, {}));
+  if (op == "call-app") {
+    s->op = StepOp::kCallApp;
+  } else if (op == "reraise") {
+    if (!reraise_ok_) {
+      return c_.At(step, f,
+                   "a reraise stands only in an except handler's steps");
+    }
+    s->op = StepOp::kReraise;
+  } else {
+    s->op = StepOp::kBaseHttp;
+    if (arg && !arg.IsNull()) {
+      SIM_RETURN_IF_ERROR(
+          c_.reader().Keys(arg, f, {"cancel-app-on-disconnect"}));
+      if (arg["cancel-app-on-disconnect"]) {
+        absl::StatusOr<bool> b =
+            c_.Bool(arg["cancel-app-on-disconnect"],
+                    YamlReader::Join(f, "cancel-app-on-disconnect"));
+        if (!b.ok()) return b.status();
+        s->check = *b;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
 
-absl::StatusOr<std::shared_ptr<AppProgram>> ParseAppProgram(
-    ParseContext& c, const YAML::Node& node, const Params& overrides) {
+}  // namespace internal
+
+namespace {
+
+// format (it must be the kind's, when given), name and description.
+absl::Status ReadHeader(const ParseContext& c, const YAML::Node& node,
+                        bool middleware, AppProgram* p) {
   const YamlReader& r = c.reader();
   const std::string& root = c.root();
-  SIM_RETURN_IF_ERROR(r.Keys(node, root,
-                             {"format", "name", "description", "protocol",
-                              "params", "cancellation", "steps"}));
-  SIM_RETURN_IF_ERROR(c.DeclareParams(node["params"], overrides));
-  auto p = std::make_shared<AppProgram>();
+  if (node["format"]) {
+    const char* format = middleware ? kMiddlewareFormat : kAppFormat;
+    absl::StatusOr<std::string> v =
+        r.Scalar(node["format"], YamlReader::Join(root, "format"), format);
+    if (!v.ok()) return v.status();
+    if (*v != format) {
+      return r.At(node["format"], YamlReader::Join(root, "format"),
+                  absl::StrCat("expected ", format, ", got '", *v, "'"));
+    }
+  }
   for (auto [key, out] :
        {std::pair<const char*, std::string*>{"name", &p->name},
         {"description", &p->description}}) {
@@ -569,10 +414,27 @@ absl::StatusOr<std::shared_ptr<AppProgram>> ParseAppProgram(
     if (!v.ok()) return v.status();
     *out = *v;
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<AppProgram>> ParseProgram(
+    ParseContext& c, const YAML::Node& node, const Params& overrides,
+    bool middleware) {
+  const YamlReader& r = c.reader();
+  const std::string& root = c.root();
+  std::vector<std::string> keys = {"format",      "name",  "description",
+                                   "params",      "steps", "protocol",
+                                   "cancellation"};
+  if (middleware) keys.resize(5);  // no protocol, no cancellation
+  SIM_RETURN_IF_ERROR(r.Keys(node, root, keys));
+  SIM_RETURN_IF_ERROR(c.DeclareParams(node["params"], overrides));
+  auto p = std::make_shared<AppProgram>();
+  SIM_RETURN_IF_ERROR(ReadHeader(c, node, middleware, p.get()));
+  p->middleware = middleware;
   if (!node["steps"]) {
     return r.At(node, YamlReader::Join(root, "steps"), "is missing");
   }
-  AppParser parser(c);
+  internal::AppParser parser(c, middleware);
   SIM_RETURN_IF_ERROR(
       parser.Steps(node["steps"], YamlReader::Join(root, "steps"), &p->body));
   p->protocol =
@@ -593,6 +455,18 @@ absl::StatusOr<std::shared_ptr<AppProgram>> ParseAppProgram(
   }
   p->slots = c.slots();
   return p;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<AppProgram>> ParseAppProgram(
+    ParseContext& c, const YAML::Node& node, const Params& overrides) {
+  return ParseProgram(c, node, overrides, /*middleware=*/false);
+}
+
+absl::StatusOr<std::shared_ptr<AppProgram>> ParseMiddlewareProgram(
+    ParseContext& c, const YAML::Node& node, const Params& overrides) {
+  return ParseProgram(c, node, overrides, /*middleware=*/true);
 }
 
 }  // namespace models::lang

@@ -18,15 +18,29 @@ namespace {
 struct Catalog {
   std::vector<ProgramInfo> apps;
   std::vector<std::shared_ptr<const AppProgram>> app_programs;
+  std::vector<ProgramInfo> middleware;
+  std::vector<std::shared_ptr<const AppProgram>> middleware_programs;
   std::vector<ProgramInfo> clients;
   std::vector<std::shared_ptr<const ClientProgram>> client_programs;
 };
 
 // Parses one catalog file with `params`; the program and its info.
+// What a catalog file holds (its folder says).
+enum class Kind { kApp, kMiddleware, kClient };
+
+Kind KindOf(absl::string_view path) {
+  if (path.find("/apps/") != absl::string_view::npos) return Kind::kApp;
+  if (path.find("/middleware/") != absl::string_view::npos) {
+    return Kind::kMiddleware;
+  }
+  return Kind::kClient;
+}
+
 template <class Program>
 absl::StatusOr<std::shared_ptr<Program>> ParseFile(
     const internal::EmbeddedFile& file, const Params& params,
     ProgramInfo* info) {
+  const Kind kind = KindOf(file.path);
   const YamlReader r(file.path);
   YAML::Node root;
   try {
@@ -39,7 +53,8 @@ absl::StatusOr<std::shared_ptr<Program>> ParseFile(
   absl::StatusOr<std::shared_ptr<Program>> p;
   try {
     if constexpr (std::is_same_v<Program, AppProgram>) {
-      p = ParseAppProgram(c, root, params);
+      p = kind == Kind::kMiddleware ? ParseMiddlewareProgram(c, root, params)
+                                    : ParseAppProgram(c, root, params);
     } else {
       p = ParseClientProgram(c, root, params);
     }
@@ -68,14 +83,16 @@ const Catalog& TheCatalog() {
     auto* c = new Catalog;
     for (size_t i = 0; i < internal::kEmbeddedCatalogSize; ++i) {
       const internal::EmbeddedFile& f = internal::kEmbeddedCatalog[i];
-      const bool app =
-          absl::string_view(f.path).find("/apps/") != absl::string_view::npos;
+      const Kind kind = KindOf(f.path);
       ProgramInfo info;
       absl::Status st;
-      if (app) {
+      if (kind != Kind::kClient) {
         auto p = ParseFile<AppProgram>(f, {}, &info);
         st = p.status();
-        if (p.ok()) c->app_programs.push_back(*std::move(p));
+        if (p.ok()) {
+          (kind == Kind::kApp ? c->app_programs : c->middleware_programs)
+              .push_back(*std::move(p));
+        }
       } else {
         auto p = ParseFile<ClientProgram>(f, {}, &info);
         st = p.status();
@@ -85,7 +102,10 @@ const Catalog& TheCatalog() {
                          << st.message();
       SIM_CHECK(info.name == StemOf(f.path))
           << f.path << ": name '" << info.name << "' is not the file's stem";
-      (app ? c->apps : c->clients).push_back(std::move(info));
+      (kind == Kind::kApp          ? c->apps
+       : kind == Kind::kMiddleware ? c->middleware
+                                   : c->clients)
+          .push_back(std::move(info));
     }
     return c;
   }();
@@ -130,6 +150,9 @@ bool IsParamName(absl::string_view name) {
 }  // namespace
 
 absl::Span<const ProgramInfo> CatalogApps() { return TheCatalog().apps; }
+absl::Span<const ProgramInfo> CatalogMiddleware() {
+  return TheCatalog().middleware;
+}
 absl::Span<const ProgramInfo> CatalogClients() { return TheCatalog().clients; }
 
 absl::StatusOr<ProgramRef> ParseRef(absl::string_view ref) {
@@ -169,6 +192,13 @@ absl::StatusOr<std::shared_ptr<const AppProgram>> ResolveApp(
     absl::string_view ref) {
   const Catalog& c = TheCatalog();
   return Resolve<AppProgram>(ref, "app", c.apps, c.app_programs);
+}
+
+absl::StatusOr<std::shared_ptr<const AppProgram>> ResolveMiddleware(
+    absl::string_view ref) {
+  const Catalog& c = TheCatalog();
+  return Resolve<AppProgram>(ref, "middleware", c.middleware,
+                             c.middleware_programs);
 }
 
 absl::StatusOr<std::shared_ptr<const ClientProgram>> ResolveClient(

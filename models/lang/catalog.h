@@ -1,7 +1,7 @@
-// The catalog: the named apps and clients `hangup list` shows, each a program
-// file under catalog/ (compiled into the binary), with parameters a user
-// sets by name: "ws-close-1000:code=4001;reason=bye" (',' also separates
-// parameters where the text is not inside a scenario spec).
+// The catalog: the named apps, middleware and clients `hangup list` shows,
+// each a program file under catalog/ (compiled into the binary), with
+// parameters a user sets by name: "ws-close-1000:code=4001;reason=bye" (','
+// also separates parameters where the text is not inside a scenario spec).
 //
 //   absl::StatusOr<std::shared_ptr<const models::AppProgram>> app =
 //       models::lang::ResolveApp("ws-push:messages=5");
@@ -38,6 +38,7 @@ struct ProgramInfo {
 };
 
 absl::Span<const ProgramInfo> CatalogApps();
+absl::Span<const ProgramInfo> CatalogMiddleware();
 absl::Span<const ProgramInfo> CatalogClients();
 
 // A reference: a catalog name, optionally with parameters after ':'.
@@ -50,6 +51,11 @@ absl::StatusOr<ProgramRef> ParseRef(absl::string_view ref);
 std::string RefToString(const ProgramRef& ref);
 
 absl::StatusOr<std::shared_ptr<const AppProgram>> ResolveApp(
+    absl::string_view ref);
+// A middleware program (program->middleware); ProgramInfo::name of the
+// catalog entry (FindByName(CatalogMiddleware(), ParseRef(ref)->name)) is
+// the static name its sends are recorded under.
+absl::StatusOr<std::shared_ptr<const AppProgram>> ResolveMiddleware(
     absl::string_view ref);
 absl::StatusOr<std::shared_ptr<const ClientProgram>> ResolveClient(
     absl::string_view ref);

@@ -1,5 +1,5 @@
-// Parsing app and client programs from YAML: the catalog's files
-// (catalog/apps/*.yaml, catalog/clients/*.yaml) and the programs written
+// Parsing app, middleware and client programs from YAML: the catalog's
+// files (catalog/{apps,middleware,clients}/*.yaml) and the programs written
 // inline in scenario files. docs/scenario-language.md is the reference.
 //
 //   format: hangup-app/1
@@ -37,10 +37,15 @@ namespace models::lang {
 
 inline constexpr char kAppFormat[] = "hangup-app/1";
 inline constexpr char kClientFormat[] = "hangup-client/1";
+inline constexpr char kMiddlewareFormat[] = "hangup-middleware/1";
 
 // `node` is a program map: format (optional inline), name, description,
 // protocol, params, cancellation (apps), steps. `overrides` set parameters.
 absl::StatusOr<std::shared_ptr<AppProgram>> ParseAppProgram(
+    ParseContext& c, const YAML::Node& node, const Params& overrides);
+// A middleware program: an app program without protocol and cancellation,
+// which may also call-app, reraise, starlette-base-http and test app-sent.
+absl::StatusOr<std::shared_ptr<AppProgram>> ParseMiddlewareProgram(
     ParseContext& c, const YAML::Node& node, const Params& overrides);
 absl::StatusOr<std::shared_ptr<ClientProgram>> ParseClientProgram(
     ParseContext& c, const YAML::Node& node, const Params& overrides);

@@ -238,6 +238,70 @@ TEST(Composition, TheTutorialsChatLoop) {
         {"ref-future", "ends-fast"}}});
 }
 
+// A middleware written in the file: it catches what the app raises and
+// closes the socket itself (1011). On uvicorn 0.17.6 with websockets the
+// app's leaked ConnectionClosedOK then no longer reaches the server, which
+// logs it at ERROR without the middleware; the middleware's own send is
+// recorded under its name.
+TEST(Composition, AMiddlewareWrittenInTheFile) {
+  constexpr char kPlain[] = R"(format: hangup-scenario/1
+server: uvicorn-0.17.6-websockets
+app: ws-push
+client: ws-close-1000
+properties: [error-log]
+)";
+  const std::string with = absl::StrCat(kPlain, R"(middleware:
+  - name: swallow-errors
+    steps:
+      - try:
+          - call-app
+        except:
+          - class: Exception
+            steps:
+              - suppress: Exception
+                steps:
+                  - send: {type: websocket.close, code: 1011}
+)");
+  absl::StatusOr<ScenarioFile> f = ParseScenarioFile(with, "mw.yaml");
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->spec.ToString(),
+            "server=uvicorn-0.17.6-websockets,mw=swallow-errors,app=ws-push,"
+            "client=ws-close-1000");
+  absl::StatusOr<Replayed> r =
+      ReplayTarget({f->spec, f->properties, f->Program()}, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(check::HasViolation(r->violations, "error-log"));
+  ASSERT_EQ(r->outcome.middleware_sends.size(), 1u);
+  EXPECT_STREQ(r->outcome.middleware_sends[0].from, "swallow-errors");
+  EXPECT_EQ(r->outcome.middleware_sends[0].message.code, 1011);
+
+  f = ParseScenarioFile(kPlain, "plain.yaml");
+  ASSERT_TRUE(f.ok()) << f.status();
+  r = ReplayTarget({f->spec, f->properties, f->Program()}, {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(check::HasViolation(r->violations, "error-log"));
+}
+
+// The middleware steps belong to middleware programs.
+TEST(Composition, MiddlewareStepsAreErrorsInAnApp) {
+  absl::StatusOr<ScenarioFile> f = ParseScenarioFile(
+      "format: hangup-scenario/1\nserver: ref-noop\nclient: http-full\n"
+      "app:\n  steps:\n    - call-app\n",
+      "a.yaml");
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(std::string(f.status().message()),
+            "a.yaml:6:7: field 'app.steps[0].call-app': 'call-app' is a "
+            "middleware step (expected in a hangup-middleware/1 program)");
+  f = ParseScenarioFile(
+      "format: hangup-scenario/1\nserver: ref-noop\nclient: http-full\n"
+      "app: sse-stream\nmiddleware:\n  - steps:\n      - reraise\n",
+      "m.yaml");
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(std::string(f.status().message()),
+            "m.yaml:7:9: field 'middleware[0].steps[0].reraise': a reraise "
+            "stands only in an except handler's steps");
+}
+
 constexpr char kDrawnStall[] = R"(format: hangup-scenario/1
 server: ref-raise
 app: sse-stream

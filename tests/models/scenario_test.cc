@@ -83,7 +83,7 @@ TEST(Catalog, LookupByNameAndTheUnknownNameMessage) {
             "catalog/apps/sse-stream.yaml");
   EXPECT_EQ(FindByName(Presets(), "ref-noop"), FindPreset("ref-noop"));
   EXPECT_EQ(FindByName(lang::CatalogClients(), "nope"), nullptr);
-  EXPECT_EQ(NamesOf(Middlewares()),
+  EXPECT_EQ(NamesOf(lang::CatalogMiddleware()),
             "passthrough, error-500, base-http, base-http-0.20");
   auto bad_mw = Scenario::Create(
       testing::Spec("server=ref-noop,mw=nope,app=sse-stream,client=http-full"));
@@ -99,8 +99,10 @@ TEST(Catalog, EveryAppMiddlewareAndClientHasADescriptionAndAUniqueName) {
     EXPECT_TRUE(names.insert(a.name).second) << a.name;
     EXPECT_GT(std::string(a.description).size(), 10u);
   }
-  for (const MiddlewareInfo& m : Middlewares())
-    EXPECT_TRUE(names.insert(m.name).second);
+  for (const lang::ProgramInfo& m : lang::CatalogMiddleware()) {
+    EXPECT_TRUE(names.insert(m.name).second) << m.name;
+    EXPECT_GT(m.description.size(), 10u);
+  }
   for (const lang::ProgramInfo& c : lang::CatalogClients())
     EXPECT_TRUE(names.insert(c.name).second);
   for (const Preset& p : Presets()) EXPECT_TRUE(names.insert(p.name).second);
