@@ -325,17 +325,17 @@ void Scenario::Start(sim::Executor& ex) {
   World& w = *world_;
   w.outcome.sends.reserve(32);
   w.futures.reserve(32);
-  w.apps.push_back(MakeProgramApp(app_, w.app_context));
+  w.apps.push_back(MakeProgramApp(*app_, w.app_context));
   w.apps.push_back(std::make_unique<ObserverApp>(w.app_context, *w.apps.back(),
                                                  w.futures, linger_));
   for (size_t i = middleware_.size(); i > 0; --i) {
     const Middleware& m = middleware_[i - 1];
-    w.apps.push_back(MakeProgramMiddleware(m.program, w.app_context,
+    w.apps.push_back(MakeProgramMiddleware(*m.program, w.app_context,
                                            *w.apps.back(), m.name));
   }
   w.server = std::make_unique<Server>(ex, w.connection.server(), policy_,
                                       *w.apps.back(), w.outcome, protocol_);
-  w.client = MakeProgramClient(client_, w.client_context);
+  w.client = MakeProgramClient(*client_, w.client_context);
   w.server->Start();
   ex.Spawn(w.client->Run(), "client");
 }

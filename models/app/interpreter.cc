@@ -1,12 +1,15 @@
 // The app program interpreter. Simple steps run inline in Run's loop (a send
-// is one co_await on the channel, as in a hand-written coroutine); blocks
-// (repeat, loop, if, try, timeouts, task groups) run as nested coroutines,
-// which the kernel does not see: the scheduling points are exactly the
-// channel calls, sleeps, spawns and cancellations the program asks for.
+// is one co_await on the channel, as in a hand-written coroutine), and so do
+// the blocks of repeat, loop and if; try, timeouts and task groups run their
+// blocks as nested coroutines, which the kernel does not see: the scheduling
+// points are exactly the channel calls, sleeps, spawns and cancellations the
+// program asks for.
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "models/app/middleware.h"
 #include "models/app/program.h"
@@ -29,16 +32,16 @@ struct ReraiseSignal {};
 
 class ProgramApp : public App {
  public:
-  ProgramApp(std::shared_ptr<const AppProgram> program, AppContext& ctx,
-             App* inner = nullptr, const char* name = "")
-      : program_(std::move(program)), ctx_(ctx), inner_(inner), name_(name) {}
+  ProgramApp(const AppProgram& program, AppContext& ctx, App* inner = nullptr,
+             const char* name = "")
+      : program_(program), ctx_(ctx), inner_(inner), name_(name) {}
 
   sim::Task<void> Call(const Scope& scope, Channel& ch) override {
     scope_ = &scope;
     ch_ = &ch;
     start_ = ctx_.executor.Now();
-    slots_.assign(static_cast<size_t>(program_->slots), 0);
-    (void)co_await Run(program_->body);
+    slots_.assign(static_cast<size_t>(program_.slots), 0);
+    (void)co_await Run(program_.body);
   }
 
  private:
@@ -49,19 +52,34 @@ class ProgramApp : public App {
 
   bool Holds(const Condition& c) const;
   sim::Task<Flow> Run(const Block& block);
-  sim::Task<Flow> Send(const Step& s);
+  // A block being run by Run: the next step, and the repeat or loop whose
+  // body it is (null for a plain block) with its pass and pass count.
+  struct Cursor {
+    const Step* next = nullptr;
+    const Step* end = nullptr;
+    const Step* owner = nullptr;
+    int64_t pass = 0;
+    int64_t passes = 0;
+  };
+  static Cursor Enter(const Block& b) {
+    return Cursor{b.data(), b.data() + b.size()};
+  }
+  std::optional<Cursor> EnterLoop(const Step& s);
+  bool NextPass(Cursor& c);
+  Message MakeMessage(const Step& s) const;
+  sim::Task<bool> SendInFrame(const Step& s);
   sim::Task<void> Receive(const Step& s);
-  sim::Task<Flow> Repeat(const Step& s);
-  sim::Task<Flow> Loop(const Step& s);
   sim::Task<Flow> Group(const Step& s);
   sim::Task<void> RunTask(const TaskSpec* task, sim::TaskGroup* group);
   sim::Task<Flow> Try(const Step& s);
   sim::Task<Flow> Timeout(const Step& s);
-  sim::Task<bool> IsDisconnected();
+  sim::Task<void> PollDisconnect();
+  static sim::Task<void> WaitForever();
+  void RunPlain(const Step& s);
   void DoMark(Mark mark);
   sim::Task<void> CallApp();
 
-  std::shared_ptr<const AppProgram> program_;
+  const AppProgram& program_;
   AppContext& ctx_;
   App* inner_;             // a middleware's inner app, else nullptr
   const char* name_;       // a middleware's name (static: the catalog's)
@@ -69,7 +87,7 @@ class ProgramApp : public App {
   const Scope* scope_ = nullptr;
   Channel* ch_ = nullptr;
   sim::Time start_;
-  std::vector<int64_t> slots_;
+  absl::InlinedVector<int64_t, 8> slots_;
   Message last_;
   bool disconnected_ = false;
   bool undelivered_ = false;
@@ -114,97 +132,146 @@ bool ProgramApp::Holds(const Condition& c) const {
   return false;
 }
 
+// Runs `block`. The blocks of repeat, loop, if and a checked send's
+// on-undelivered run in this same coroutine, on `stack`: a pass of a loop
+// body costs no coroutine frame. Only the steps that need a scope of their
+// own (try, timeouts, task groups) run a nested Run.
 sim::Task<Flow> ProgramApp::Run(const Block& block) {
-  for (const Step& s : block) {
-    Flow flow = Flow::kNext;
+  absl::InlinedVector<Cursor, 4> stack;
+  Cursor* top = &stack.emplace_back(Enter(block));  // the frame stays put
+  for (;;) {
+    while (top->next == top->end && !NextPass(*top)) {
+      stack.pop_back();
+      if (stack.empty()) co_return Flow::kNext;
+      top = &stack.back();
+    }
+    const Step& s = *top->next++;
     switch (s.op) {
       case StepOp::kSend:
-        flow = co_await Send(s);
+        if (s.check || program_.middleware) {  // in a frame of its own
+          if (!co_await SendInFrame(s)) top = &stack.emplace_back(Enter(s.alt));
+          break;
+        }
+        try {
+          (void)co_await ch_->Send(MakeMessage(s));
+        } catch (...) {
+          send_raised_ = true;
+          throw;
+        }
         break;
       case StepOp::kReceive:
         co_await Receive(s);
         break;
       case StepOp::kPollDisconnect:
-        if (co_await IsDisconnected()) disconnected_ = true;
+        co_await PollDisconnect();
         break;
       case StepOp::kSleep:
         if (!s.duration.IsZero()) co_await sim::Sleep(s.duration);
         break;
-      case StepOp::kWaitForever: {
-        sim::Event never;
-        co_await never.Wait();
+      case StepOp::kWaitForever:
+        co_await WaitForever();
         break;
-      }
       case StepOp::kRepeat:
-        flow = co_await Repeat(s);
-        break;
       case StepOp::kLoop:
-        flow = co_await Loop(s);
+        if (std::optional<Cursor> body = EnterLoop(s)) {
+          top = &stack.emplace_back(*body);
+        }
         break;
       case StepOp::kIf:
-        flow = co_await Run(Holds(s.until) ? s.body : s.alt);
+        top = &stack.emplace_back(Enter(Holds(s.until) ? s.body : s.alt));
         break;
       case StepOp::kTaskGroup:
-        flow = co_await Group(s);
+        if (co_await Group(s) == Flow::kReturn) co_return Flow::kReturn;
         break;
       case StepOp::kTry:
-        flow = co_await Try(s);
+        if (co_await Try(s) == Flow::kReturn) co_return Flow::kReturn;
         break;
       case StepOp::kTimeout:
-        flow = co_await Timeout(s);
+        if (co_await Timeout(s) == Flow::kReturn) co_return Flow::kReturn;
         break;
-      case StepOp::kRaise:
-        std::rethrow_exception(py::MakeException(s.class_name, s.text));
       case StepOp::kReturn:
         co_return Flow::kReturn;
+      case StepOp::kRaise:
+      case StepOp::kReraise:
       case StepOp::kNote:
-        ctx_.executor.Record(kEvAppNote, 0, 0, [&s] { return s.text; });
-        break;
       case StepOp::kSetFlag:
-        slots_[static_cast<size_t>(s.slot)] = 1;
-        break;
       case StepOp::kMark:
-        DoMark(s.mark);
+        RunPlain(s);
         break;
       case StepOp::kCallApp:
         co_await CallApp();
         break;
-      case StepOp::kReraise:
-        throw ReraiseSignal{};
       case StepOp::kBaseHttp:
         co_await CallBaseHttp(ctx_, *inner_, *scope_, *ch_, s.check, name_);
         break;
     }
-    if (flow == Flow::kReturn) co_return Flow::kReturn;
   }
-  co_return Flow::kNext;
 }
 
-sim::Task<Flow> ProgramApp::Send(const Step& s) {
-  Message m = s.message;
-  m.seq = static_cast<uint32_t>(Eval(s.seq));
-  m.bytes = static_cast<uint32_t>(Eval(s.bytes));
-  m.status = static_cast<int32_t>(Eval(s.status));
-  m.code = static_cast<int32_t>(Eval(s.code));
+// A send in a coroutine of its own (a checked one, or a middleware's):
+// whether it was delivered (a SendResult's delivered, or the future's result;
+// an unchecked send counts as delivered).
+sim::Task<bool> ProgramApp::SendInFrame(const Step& s) {
   SendReturn r;
   try {
     // (Not `cond ? co_await a : co_await b`: gcc 12 runs both awaits.)
-    if (program_->middleware) {
-      r = co_await SendAsMiddleware(ctx_, name_, *ch_, m);
+    if (program_.middleware) {
+      r = co_await SendAsMiddleware(ctx_, name_, *ch_, MakeMessage(s));
     } else {
-      r = co_await ch_->Send(m);
+      r = co_await ch_->Send(MakeMessage(s));
     }
   } catch (...) {
     send_raised_ = true;
     throw;
   }
-  if (!s.check) co_return Flow::kNext;
+  if (!s.check) co_return true;
   bool delivered = true;
   if (r.kind == SendReturnKind::kResult) delivered = r.delivered;
   if (r.kind == SendReturnKind::kFuture) delivered = co_await r.future->Wait();
   undelivered_ = !delivered;
-  if (delivered) co_return Flow::kNext;
-  co_return co_await Run(s.alt);
+  co_return delivered;
+}
+
+// The constant fields are in s.message already (the parser puts them
+// there): writing only the loop counters keeps the copy that is passed to
+// send() from reloading fields just stored one by one (a store-forwarding
+// stall on every send).
+Message ProgramApp::MakeMessage(const Step& s) const {
+  Message m = s.message;
+  if (s.seq.slot >= 0) m.seq = static_cast<uint32_t>(Eval(s.seq));
+  if (s.bytes.slot >= 0) m.bytes = static_cast<uint32_t>(Eval(s.bytes));
+  if (s.status.slot >= 0) m.status = static_cast<int32_t>(Eval(s.status));
+  if (s.code.slot >= 0) m.code = static_cast<int32_t>(Eval(s.code));
+  return m;
+}
+
+// A repeat's count is evaluated once, before its first pass; a loop runs its
+// body at most max_passes times, until `until` holds after a pass.
+std::optional<ProgramApp::Cursor> ProgramApp::EnterLoop(const Step& s) {
+  Cursor c = Enter(s.body);
+  c.owner = &s;
+  if (s.op == StepOp::kRepeat) {
+    c.passes = Eval(s.count);
+    if (c.passes <= 0) return std::nullopt;
+    slots_[static_cast<size_t>(s.slot)] = 0;
+  } else {
+    c.passes = s.max_passes;
+    if (c.passes <= 0) return std::nullopt;
+  }
+  return c;
+}
+
+// At the end of a block: whether its repeat or loop runs it again.
+bool ProgramApp::NextPass(Cursor& c) {
+  const Step* owner = c.owner;
+  if (owner == nullptr) return false;
+  if (owner->op == StepOp::kLoop && Holds(owner->until)) return false;
+  if (++c.pass >= c.passes) return false;
+  if (owner->op == StepOp::kRepeat) {
+    slots_[static_cast<size_t>(owner->slot)] = c.pass;
+  }
+  c.next = owner->body.data();
+  return true;
 }
 
 sim::Task<void> ProgramApp::Receive(const Step& s) {
@@ -223,23 +290,6 @@ sim::Task<void> ProgramApp::Receive(const Step& s) {
         break;
     }
   }
-}
-
-sim::Task<Flow> ProgramApp::Repeat(const Step& s) {
-  const int64_t n = Eval(s.count);
-  for (int64_t i = 0; i < n; ++i) {
-    slots_[static_cast<size_t>(s.slot)] = i;
-    if (co_await Run(s.body) == Flow::kReturn) co_return Flow::kReturn;
-  }
-  co_return Flow::kNext;
-}
-
-sim::Task<Flow> ProgramApp::Loop(const Step& s) {
-  for (int64_t pass = 0; pass < s.max_passes; ++pass) {
-    if (co_await Run(s.body) == Flow::kReturn) co_return Flow::kReturn;
-    if (Holds(s.until)) break;
-  }
-  co_return Flow::kNext;
 }
 
 sim::Task<Flow> ProgramApp::Group(const Step& s) {
@@ -304,7 +354,7 @@ sim::Task<Flow> ProgramApp::Try(const Step& s) {
   if (!s.alt.empty()) {
     // anyio's cancellation is level-triggered: inside a cancelled scope
     // every await of the finally block is cancelled again.
-    if (error && program_->level_cancellation && IsCancelled(error)) {
+    if (error && program_.level_cancellation && IsCancelled(error)) {
       sim::TaskState* self = co_await sim::CurrentTask();
       ctx_.executor.Cancel(self);
     }
@@ -327,23 +377,28 @@ sim::Task<Flow> ProgramApp::Timeout(const Step& s) {
   co_return flow;
 }
 
+// Awaits an event that never fires (until cancelled).
+sim::Task<void> ProgramApp::WaitForever() {
+  sim::Event never;
+  co_await never.Wait();
+}
+
 // Starlette's Request.is_disconnected(): receive() inside an already
 // cancelled anyio scope. It only sees a message available without
 // suspending; a message obtained so is discarded unless it is a disconnect
-// (http.disconnect, or websocket.disconnect for a WebSocket program).
-sim::Task<bool> ProgramApp::IsDisconnected() {
+// (http.disconnect, or websocket.disconnect for a WebSocket program), which
+// sets the program's `disconnected`.
+sim::Task<void> ProgramApp::PollDisconnect() {
   sim::TaskState* self = co_await sim::CurrentTask();
   self->executor->Cancel(self);
-  bool disconnected = false;
   try {
     Message m = co_await ch_->Receive();
-    disconnected = m.IsDisconnect();
+    if (m.IsDisconnect()) disconnected_ = true;
   } catch (const sim::Cancelled&) {
   }
   // The scope absorbs its own cancellation, delivered or not.
   self->cancel_pending = false;
   self->Uncancel();
-  co_return disconnected;
 }
 
 // The inner app's channel: forwards everything, and notes which message
@@ -367,6 +422,27 @@ sim::Task<void> ProgramApp::CallApp() {
   co_await inner_->Call(*scope_, tracking);
 }
 
+// The steps that do not suspend and run no block.
+void ProgramApp::RunPlain(const Step& s) {
+  switch (s.op) {
+    case StepOp::kRaise:
+      std::rethrow_exception(py::MakeException(s.class_name, s.text));
+    case StepOp::kReraise:
+      throw ReraiseSignal{};
+    case StepOp::kNote:
+      ctx_.executor.Record(kEvAppNote, 0, 0, [&s] { return s.text; });
+      break;
+    case StepOp::kSetFlag:
+      slots_[static_cast<size_t>(s.slot)] = 1;
+      break;
+    case StepOp::kMark:
+      DoMark(s.mark);
+      break;
+    default:  // Run runs the others
+      break;
+  }
+}
+
 void ProgramApp::DoMark(Mark mark) {
   Outcome& o = ctx_.outcome;
   switch (mark) {
@@ -387,17 +463,16 @@ void ProgramApp::DoMark(Mark mark) {
 
 }  // namespace
 
-std::unique_ptr<App> MakeProgramMiddleware(
-    std::shared_ptr<const AppProgram> program, AppContext& context, App& inner,
-    const char* name) {
-  SIM_CHECK(program->middleware) << program->name << " is not a middleware";
-  return std::make_unique<ProgramApp>(std::move(program), context, &inner,
-                                      name);
+std::unique_ptr<App> MakeProgramMiddleware(const AppProgram& program,
+                                           AppContext& context, App& inner,
+                                           const char* name) {
+  SIM_CHECK(program.middleware) << program.name << " is not a middleware";
+  return std::make_unique<ProgramApp>(program, context, &inner, name);
 }
 
-std::unique_ptr<App> MakeProgramApp(std::shared_ptr<const AppProgram> program,
+std::unique_ptr<App> MakeProgramApp(const AppProgram& program,
                                     AppContext& context) {
-  return std::make_unique<ProgramApp>(std::move(program), context);
+  return std::make_unique<ProgramApp>(program, context);
 }
 
 bool IsCatchableClass(const std::string& class_name) {

@@ -10,9 +10,11 @@
 // classes are checked names), so running a step does no string lookup.
 //
 //   std::shared_ptr<const AppProgram> p = ...;  // models::lang::ResolveApp
-//   std::unique_ptr<App> app = MakeProgramApp(p, context);
+//   std::unique_ptr<App> app = MakeProgramApp(*p, context);
 //
-// Thread-safety: a program is shared read-only; an app serves one run.
+// Lifetime: the program outlives the apps made from it (a Scenario keeps its
+// programs). Thread-safety: a program is shared read-only; an app serves one
+// run.
 #ifndef HANGUP_MODELS_APP_PROGRAM_H_
 #define HANGUP_MODELS_APP_PROGRAM_H_
 
@@ -113,7 +115,8 @@ struct TaskSpec {
 
 struct Step {
   StepOp op = StepOp::kNote;
-  // kSend
+  // kSend: the message, its constant fields filled in; the fields whose
+  // Value is a loop counter are set when the step runs
   Message message;
   Value seq, bytes, status, code;
   bool check = false;  // resolve delivered (await a future)
@@ -158,14 +161,14 @@ struct AppProgram {
   const char* sender = nullptr;
 };
 
-std::unique_ptr<App> MakeProgramApp(std::shared_ptr<const AppProgram> program,
+std::unique_ptr<App> MakeProgramApp(const AppProgram& program,
                                     AppContext& context);
-// REQUIRES: program->middleware; `inner` outlives the result. `name` is the
-// middleware's name in the outcome and the timeline, a string that outlives
-// every outcome (the catalog's).
-std::unique_ptr<App> MakeProgramMiddleware(
-    std::shared_ptr<const AppProgram> program, AppContext& context, App& inner,
-    const char* name);
+// REQUIRES: program.middleware; `program` and `inner` outlive the result.
+// `name` is the middleware's name in the outcome and the timeline, a string
+// that outlives every outcome (the catalog's).
+std::unique_ptr<App> MakeProgramMiddleware(const AppProgram& program,
+                                           AppContext& context, App& inner,
+                                           const char* name);
 
 // Whether `class_name` names a class an `except` or `raise` can use:
 // py::TypeNames(), plus CancelledError (raise: no).

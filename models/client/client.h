@@ -4,7 +4,7 @@
 // got into the outcome record. Clients are programs (models/client/program.h)
 // from the catalog's files (catalog/clients/).
 //
-//   std::unique_ptr<models::Client> client = MakeProgramClient(p, context);
+//   std::unique_ptr<models::Client> client = MakeProgramClient(*p, context);
 //   executor.Spawn(client->Run(), "client");
 //
 // Thread-safety: a client serves one run.

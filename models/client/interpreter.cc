@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "models/asgi/events.h"
 #include "models/asgi/wire.h"
@@ -15,21 +16,22 @@ namespace {
 
 class ProgramClient : public Client {
  public:
-  ProgramClient(std::shared_ptr<const ClientProgram> program,
-                ClientContext& ctx)
-      : program_(std::move(program)), ctx_(ctx) {}
+  ProgramClient(const ClientProgram& program, ClientContext& ctx)
+      : program_(program), ctx_(ctx) {}
 
   sim::Task<void> Run() override {
-    vars_.assign(static_cast<size_t>(program_->vars), 0);
-    (void)co_await RunBlock(program_->body);
+    vars_.assign(static_cast<size_t>(program_.vars), 0);
+    (void)co_await RunBlock(program_.body);
   }
 
  private:
   sim::Task<bool> RunBlock(const ClientBlock& block);
-  sim::Task<void> Read(const ClientStep& s);
+  using StopTest = bool (*)(const wire::Unit&);
+  sim::Duration ReadDuration(const ClientStep& s) const;
+  static StopTest ReadStopTest(const ClientStep& s);
   sim::Task<void> ReadBodyChunks(const ClientStep& s);
   sim::Task<void> ReadMessages(const ClientStep& s);
-  sim::Task<void> CloseStep(const ClientStep& s);
+  bool CloseStep(const ClientStep& s);
   void DrawStep(const ClientStep& s);
   bool Holds(const ClientStep& s) const;
 
@@ -138,8 +140,7 @@ class ProgramClient : public Client {
 
   // Reads until `deadline` or until `stop` says a unit ends the reading
   // (or the stream ends).
-  sim::Task<void> ReadUntil(sim::Time deadline,
-                            bool (*stop)(const wire::Unit&)) {
+  sim::Task<void> ReadUntil(sim::Time deadline, StopTest stop) {
     wire::Unit u;
     for (;;) {
       const sim::Duration left = deadline - ctx_.executor.Now();
@@ -169,9 +170,9 @@ class ProgramClient : public Client {
   }
   static bool Never(const wire::Unit&) { return false; }
 
-  std::shared_ptr<const ClientProgram> program_;
+  const ClientProgram& program_;
   ClientContext& ctx_;
-  std::vector<int64_t> vars_;
+  absl::InlinedVector<int64_t, 4> vars_;
   bool server_closed_ = false;
   int32_t server_close_code_ = kNoCode;
 };
@@ -191,7 +192,18 @@ sim::Task<bool> ProgramClient::RunBlock(const ClientBlock& block) {
         Write(s.head_bytes, {wire::Frame::kWsUpgrade, -1, 0, false});
         break;
       case ClientOp::kRead:
-        co_await Read(s);
+        switch (s.mode) {
+          case ReadMode::kBodyChunks:
+            co_await ReadBodyChunks(s);
+            break;
+          case ReadMode::kMessages:
+            co_await ReadMessages(s);
+            break;
+          case ReadMode::kUntil:
+            co_await ReadUntil(ctx_.executor.Now() + ReadDuration(s),
+                               ReadStopTest(s));
+            break;
+        }
         break;
       case ClientOp::kSleep: {
         const sim::Duration d =
@@ -207,7 +219,8 @@ sim::Task<bool> ProgramClient::RunBlock(const ClientBlock& block) {
         ctx_.endpoint.Close();
         break;
       case ClientOp::kClose:
-        co_await CloseStep(s);
+        // After a close frame, wait for the server's reply.
+        if (CloseStep(s) && s.await_reply) co_await AwaitCloseReplyThenClose();
         break;
       case ClientOp::kDraw:
         DrawStep(s);
@@ -238,25 +251,21 @@ bool ProgramClient::Holds(const ClientStep& s) const {
   return holds != s.negate;
 }
 
-sim::Task<void> ProgramClient::Read(const ClientStep& s) {
-  switch (s.mode) {
-    case ReadMode::kBodyChunks:
-      co_await ReadBodyChunks(s);
+sim::Duration ProgramClient::ReadDuration(const ClientStep& s) const {
+  return s.var >= 0 ? sim::Nanos(vars_[static_cast<size_t>(s.var)])
+                    : s.duration;
+}
+
+ProgramClient::StopTest ProgramClient::ReadStopTest(const ClientStep& s) {
+  switch (s.stop) {
+    case ReadStop::kFinalBody:
+      return &IsFinalBody;
+    case ReadStop::kCloseFrame:
+      return &IsCloseFrame;
+    case ReadStop::kNothing:
       break;
-    case ReadMode::kMessages:
-      co_await ReadMessages(s);
-      break;
-    case ReadMode::kUntil: {
-      const sim::Duration d =
-          s.var >= 0 ? sim::Nanos(vars_[static_cast<size_t>(s.var)])
-                     : s.duration;
-      bool (*stop)(const wire::Unit&) = &IsFinalBody;
-      if (s.stop == ReadStop::kCloseFrame) stop = &IsCloseFrame;
-      if (s.stop == ReadStop::kNothing) stop = &Never;
-      co_await ReadUntil(ctx_.executor.Now() + d, stop);
-      break;
-    }
   }
+  return &Never;
 }
 
 // Until the final body, the end of the stream, or `count` body chunks; a
@@ -300,7 +309,8 @@ sim::Task<void> ProgramClient::ReadMessages(const ClientStep& s) {
   }
 }
 
-sim::Task<void> ProgramClient::CloseStep(const ClientStep& s) {
+// Closes; returns whether a close frame was sent.
+bool ProgramClient::CloseStep(const ClientStep& s) {
   const ClientCloseKind kind =
       s.var >= 0
           ? static_cast<ClientCloseKind>(vars_[static_cast<size_t>(s.var)])
@@ -309,7 +319,7 @@ sim::Task<void> ProgramClient::CloseStep(const ClientStep& s) {
   const bool frame =
       kind == ClientCloseKind::kCloseFrame && ctx_.outcome.client.ws_accepted;
   CloseNow(kind, code, s.reason);
-  if (frame && s.await_reply) co_await AwaitCloseReplyThenClose();
+  return frame;
 }
 
 void ProgramClient::DrawStep(const ClientStep& s) {
@@ -328,9 +338,9 @@ void ProgramClient::DrawStep(const ClientStep& s) {
 
 }  // namespace
 
-std::unique_ptr<Client> MakeProgramClient(
-    std::shared_ptr<const ClientProgram> program, ClientContext& context) {
-  return std::make_unique<ProgramClient>(std::move(program), context);
+std::unique_ptr<Client> MakeProgramClient(const ClientProgram& program,
+                                          ClientContext& context) {
+  return std::make_unique<ProgramClient>(program, context);
 }
 
 }  // namespace models

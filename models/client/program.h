@@ -6,9 +6,11 @@
 // docs/scenario-language.md is the reference).
 //
 //   std::shared_ptr<const ClientProgram> p = ...;  // lang::ResolveClient
-//   std::unique_ptr<Client> client = MakeProgramClient(p, context);
+//   std::unique_ptr<Client> client = MakeProgramClient(*p, context);
 //
-// Thread-safety: a program is shared read-only; a client serves one run.
+// Lifetime: the program outlives the clients made from it (a Scenario keeps
+// its programs). Thread-safety: a program is shared read-only; a client
+// serves one run.
 #ifndef HANGUP_MODELS_CLIENT_PROGRAM_H_
 #define HANGUP_MODELS_CLIENT_PROGRAM_H_
 
@@ -95,8 +97,8 @@ struct ClientProgram {
   int vars = 0;
 };
 
-std::unique_ptr<Client> MakeProgramClient(
-    std::shared_ptr<const ClientProgram> program, ClientContext& context);
+std::unique_ptr<Client> MakeProgramClient(const ClientProgram& program,
+                                          ClientContext& context);
 
 }  // namespace models
 

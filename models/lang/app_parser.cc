@@ -31,6 +31,16 @@ Message DefaultMessage(MessageType type) {
   }
 }
 
+// The message holds every constant field; the interpreter sets only the
+// fields that are loop counters (program.h, Step::message).
+void FillConstants(models::Step* s) {
+  Message& m = s->message;
+  if (s->seq.slot < 0) m.seq = static_cast<uint32_t>(s->seq.constant);
+  if (s->bytes.slot < 0) m.bytes = static_cast<uint32_t>(s->bytes.constant);
+  if (s->status.slot < 0) m.status = static_cast<int32_t>(s->status.constant);
+  if (s->code.slot < 0) m.code = static_cast<int32_t>(s->code.constant);
+}
+
 const std::vector<std::string>& Ops() {
   static const std::vector<std::string> kOps = {"send",
                                                 "receive",
@@ -113,6 +123,7 @@ Status AppParser::Send(const YAML::Node& step, const YAML::Node& arg,
       SIM_RETURN_IF_ERROR(Int(arg[key], YamlReader::Join(f, key), out));
     }
   }
+  FillConstants(s);
   if (arg["more_body"]) {
     absl::StatusOr<bool> more =
         c_.Bool(arg["more_body"], YamlReader::Join(f, "more_body"));
