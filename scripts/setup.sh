@@ -7,6 +7,7 @@ packages=(
   cmake ninja-build g++ clang libclang-rt-14-dev
   clang-format clang-tidy  # scripts/check_format.sh, scripts/tidy.sh
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libyaml-cpp-dev
+  libgoogle-perftools-dev  # tcmalloc (CMakeLists.txt, hangup_malloc)
   python3
 )
 # The real-server conformance suite (ctest label "conformance") runs the
