@@ -17,6 +17,12 @@
 //                              the send-after-close strategy.
 //   BM_StrategyUnchecked/<preset>  the same with sse-stream, which ignores
 //                              every signal.
+//   BM_InterpretedStep/K       an app program of K `note` steps between its
+//                              start and its final body (http-full client):
+//                              the slope over K is the cost of one
+//                              interpreted step that does not suspend.
+//   BM_InterpretedLoop/K       the same steps as one `repeat: K` whose body
+//                              is a `note`: the cost of one loop pass.
 // Counters, per execution (deterministic: the primary signal, STYLE.md 24):
 // steps, choices and sends after the client's close; and, from CPU time,
 // time_per_send_after_close (seconds; the console shows "226ns"). Every
@@ -31,10 +37,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "benchmark/benchmark.h"
+#include "models/lang/parse_context.h"
+#include "models/lang/program_parser.h"
+#include "models/lang/yaml_reader.h"
 #include "models/scenario.h"
 #include "sim/check.h"
 #include "sim/program.h"
 #include "sim/random_source.h"
+#include "yaml-cpp/yaml.h"
 
 namespace {
 
@@ -109,6 +119,40 @@ void BM_Strategy(benchmark::State& state, const std::string& spec) {
   std::unique_ptr<models::Scenario> scenario = MakeScenario(spec);
   RunExecutions(state, *scenario, /*record_trace=*/false);
 }
+
+// An app: the response start, `body` (YAML steps), the final body.
+std::unique_ptr<models::Scenario> MakeInterpreted(const std::string& body) {
+  const std::string text = absl::StrCat(
+      "name: interpreted\nprotocol: http\nsteps:\n"
+      "  - send: {type: http.response.start}\n",
+      body, "  - send: {type: http.response.body, more_body: false}\n");
+  const models::lang::YamlReader reader("bench");
+  models::lang::ParseContext c(reader, "app");
+  auto program = models::lang::ParseAppProgram(c, YAML::Load(text), {});
+  SIM_CHECK(program.ok()) << program.status().message();
+  auto spec = models::ScenarioSpec::Parse(
+      "server=uvicorn-0.17.6-h11,app=interpreted,client=http-full");
+  SIM_CHECK(spec.ok()) << spec.status().message();
+  spec->app_program = *std::move(program);
+  auto scenario = models::Scenario::Create(*spec);
+  SIM_CHECK(scenario.ok()) << scenario.status().message();
+  return *std::move(scenario);
+}
+
+void BM_InterpretedStep(benchmark::State& state) {
+  std::string body;
+  for (int64_t i = 0; i < state.range(0); ++i) body += "  - note: n\n";
+  std::unique_ptr<models::Scenario> scenario = MakeInterpreted(body);
+  RunExecutions(state, *scenario, /*record_trace=*/false);
+}
+BENCHMARK(BM_InterpretedStep)->Arg(0)->Arg(64)->Arg(256)->Arg(1024);
+
+void BM_InterpretedLoop(benchmark::State& state) {
+  std::unique_ptr<models::Scenario> scenario = MakeInterpreted(absl::StrCat(
+      "  - repeat: ", state.range(0), "\n    steps:\n      - note: n\n"));
+  RunExecutions(state, *scenario, /*record_trace=*/false);
+}
+BENCHMARK(BM_InterpretedLoop)->Arg(0)->Arg(64)->Arg(256)->Arg(1024);
 
 void RegisterStrategyBenchmarks() {
   for (const char* preset : kStrategyPresets) {
