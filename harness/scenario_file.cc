@@ -17,6 +17,7 @@
 #include "harness/findings.h"
 #include "models/asgi/py_exceptions.h"
 #include "models/asgi/registry.h"
+#include "models/asgi/suggest.h"
 #include "models/lang/catalog.h"
 #include "models/lang/program_parser.h"
 #include "models/lang/yaml_reader.h"
@@ -189,7 +190,9 @@ absl::Status ParseExceptionClass(const YamlReader& r, const YAML::Node& n,
   return r.At(
       n, field,
       absl::StrCat("unknown exception class '", *text,
-                   "' (expected one of: ", absl::StrJoin(names, ", "), ")"));
+                   "' (expected one of: ", absl::StrJoin(names, ", "), ")",
+                   models::DidYouMean(*text, std::vector<std::string>(
+                                                 names.begin(), names.end()))));
 }
 
 // The value of one expectation kind.

@@ -13,11 +13,13 @@
 #define HANGUP_MODELS_ASGI_REGISTRY_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "models/asgi/suggest.h"
 
 namespace models {
 
@@ -42,8 +44,11 @@ std::string NamesOf(absl::Span<const T> table) {
 template <class T>
 std::string UnknownNameMessage(absl::string_view what, absl::string_view name,
                                absl::Span<const T> table) {
+  std::vector<std::string> names;
+  for (const T& entry : table) names.emplace_back(entry.name);
   return absl::StrCat("unknown ", what, " '", name,
-                      "' (expected one of: ", NamesOf(table), ")");
+                      "' (expected one of: ", absl::StrJoin(names, ", "), ")",
+                      DidYouMean(name, names));
 }
 
 }  // namespace models

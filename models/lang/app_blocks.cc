@@ -7,11 +7,20 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "models/asgi/py_exceptions.h"
+#include "models/asgi/suggest.h"
 #include "models/lang/app_parser.h"
 #include "models/lang/program_parser.h"
 #include "sim/check.h"
 
 namespace models::lang::internal {
+namespace {
+
+std::vector<std::string> ClassNames() {
+  const auto names = py::TypeNames();
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+}  // namespace
 
 Status AppParser::CondKey(const std::string& key, const YAML::Node& v,
                           const std::string& field, Condition* out) {
@@ -62,7 +71,7 @@ Status AppParser::CondKey(const std::string& key, const YAML::Node& v,
     out->kind = CondKind::kScopeType;
     out->protocol = *i == 0 ? Protocol::kHttp : Protocol::kWebSocket;
   } else if (key == "flag") {
-    absl::StatusOr<std::string> name = c_.Text(v, f, "a flag name");
+    absl::StatusOr<std::string> name = c_.Name(v, f, "a flag name");
     if (!name.ok()) return name.status();
     out->kind = CondKind::kFlag;
     out->slot = c_.Slot(absl::StrCat("flag:", *name));
@@ -105,10 +114,17 @@ Status AppParser::Cond(const YAML::Node& n, const std::string& field,
     }
   }
   if (!n.IsMap() || n.size() != 1) {
-    return c_.At(n, field,
-                 absl::StrCat("expected a condition: a map with one of ",
-                              absl::StrJoin(kKeys, ", "),
-                              " (or disconnected, undelivered, send-raised)"));
+    const std::vector<std::string> bare = {"disconnected", "undelivered",
+                                           "send-raised"};
+    return c_.At(
+        n, field,
+        absl::StrCat("expected a condition: a map with one of ",
+                     absl::StrJoin(kKeys, ", "),
+                     " (or disconnected, undelivered, send-raised), got ",
+                     n.IsMap() ? absl::StrCat("a map of ", n.size(), " keys")
+                               : YamlReader::KindName(n),
+                     n.IsScalar() ? models::DidYouMean(n.Scalar(), bare)
+                                  : std::string()));
   }
   SIM_RETURN_IF_ERROR(c_.reader().Keys(n, field, kKeys));
   const YAML::Node key = n.begin()->first;
@@ -119,7 +135,11 @@ Status AppParser::Cond(const YAML::Node& n, const std::string& field,
 Status AppParser::Tasks(const YAML::Node& n, const std::string& field,
                         models::Step* s) {
   if (!n.IsSequence() || n.size() == 0) {
-    return c_.At(n, field, "expected a list of tasks ({name, steps})");
+    return c_.At(n, field,
+                 absl::StrCat("expected a list of one or more tasks ({name, "
+                              "steps}), got ",
+                              n.IsSequence() ? "an empty list"
+                                             : YamlReader::KindName(n)));
   }
   for (size_t i = 0; i < n.size(); ++i) {
     const std::string f = absl::StrCat(field, "[", i, "]");
@@ -159,7 +179,8 @@ Status AppParser::Classes(const YAML::Node& n, const std::string& field,
       return c_.At(node, f,
                    absl::StrCat("unknown exception class '", *name,
                                 "' (expected one of: ",
-                                absl::StrJoin(py::TypeNames(), ", "), ")"));
+                                absl::StrJoin(py::TypeNames(), ", "), ")",
+                                models::DidYouMean(*name, ClassNames())));
     }
     out->push_back(*name);
     return absl::OkStatus();

@@ -8,6 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "models/asgi/py_exceptions.h"
+#include "models/asgi/suggest.h"
 #include "models/lang/program_parser.h"
 #include "sim/check.h"
 
@@ -184,7 +186,7 @@ Status AppParser::Composite(const std::string& op, const YAML::Node& step,
     std::string counter = absl::StrCat("repeat@", field);
     if (step["as"]) {
       absl::StatusOr<std::string> name =
-          c_.Text(step["as"], YamlReader::Join(field, "as"), "a counter name");
+          c_.Name(step["as"], YamlReader::Join(field, "as"), "a counter name");
       if (!name.ok()) return name.status();
       counter = *name;
     }
@@ -295,12 +297,16 @@ Status AppParser::Simple(const std::string& op, const YAML::Node& step,
     absl::StatusOr<std::string> cls = c_.Text(arg, f, "an exception class");
     if (!cls.ok()) return cls.status();
     if (!IsRaisableClass(*cls)) {
-      return c_.At(
-          arg, f,
-          absl::StrCat("cannot raise '", *cls, "' (expected a class of: ",
-                       absl::StrJoin(py::TypeNames(), ", "),
-                       "; not CancelledError, TimeoutError or a "
-                       "group)"));
+      std::vector<std::string> raisable;
+      for (const char* n : py::TypeNames()) {
+        if (IsRaisableClass(n)) raisable.emplace_back(n);
+      }
+      return c_.At(arg, f,
+                   absl::StrCat("cannot raise '", *cls, "' (expected one of: ",
+                                absl::StrJoin(raisable, ", "),
+                                "; the scheduler raises CancelledError and "
+                                "TimeoutError, a task group its groups)",
+                                models::DidYouMean(*cls, raisable)));
     }
     s->class_name = *cls;
     if (step["message"]) {
@@ -316,7 +322,7 @@ Status AppParser::Simple(const std::string& op, const YAML::Node& step,
     s->text = *t;
   } else if (op == "set") {
     s->op = StepOp::kSetFlag;
-    absl::StatusOr<std::string> name = c_.Text(arg, f, "a flag name");
+    absl::StatusOr<std::string> name = c_.Name(arg, f, "a flag name");
     if (!name.ok()) return name.status();
     s->slot = c_.Slot(absl::StrCat("flag:", *name));
   } else {  // mark

@@ -70,7 +70,10 @@ Status ClientParser::Count(const YAML::Node& n, const std::string& f,
   }
   absl::StatusOr<int64_t> v = c_.Int(n, f, 0, 1'000'000);
   if (!v.ok()) {
-    return c_.At(n, f, "expected a count from 0 to 1000000, or all");
+    return c_.At(n, f,
+                 absl::StrCat("expected a count from 0 to 1000000, or all, "
+                              "got '",
+                              *text, "'"));
   }
   *out = *v;
   return absl::OkStatus();
@@ -209,7 +212,7 @@ Status ClientParser::Draw(const YAML::Node& step, const YAML::Node& arg,
                           const std::string& field, ClientStep* s) {
   s->op = ClientOp::kDraw;
   absl::StatusOr<std::string> name =
-      c_.Text(arg, YamlReader::Join(field, "draw"), "a name for the value");
+      c_.Name(arg, YamlReader::Join(field, "draw"), "a name for the value");
   if (!name.ok()) return name.status();
   s->var = c_.Slot(*name);
   const bool delays = static_cast<bool>(step["delays"]);
@@ -223,7 +226,11 @@ Status ClientParser::Draw(const YAML::Node& step, const YAML::Node& arg,
   const std::string f = YamlReader::Join(field, delays ? "delays" : "closes");
   const YAML::Node list = delays ? step["delays"] : step["closes"];
   if (!list.IsSequence() || list.size() < 1 || list.size() > 256) {
-    return c_.At(list, f, "expected a list of 1 to 256 values");
+    return c_.At(
+        list, f,
+        absl::StrCat("expected a list of 1 to 256 values, got ",
+                     list.IsSequence() ? absl::StrCat(list.size(), " values")
+                                       : YamlReader::KindName(list)));
   }
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string fi = absl::StrCat(f, "[", i, "]");

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <optional>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "models/asgi/suggest.h"
 #include "models/server/policy.h"
 
 namespace models::lang {
@@ -22,8 +25,14 @@ absl::Status ParseContext::DeclareParams(const YAML::Node& params,
     for (auto it = params.begin(); it != params.end(); ++it) {
       const YAML::Node key = it->first;
       const YAML::Node value = it->second;
-      if (!key.IsScalar() || !value.IsScalar()) {
-        return r_.At(key, field, "expected name: scalar default value");
+      if (!key.IsScalar()) {
+        return r_.At(key, field, "keys must be plain names");
+      }
+      if (!value.IsScalar()) {
+        return r_.At(value, YamlReader::Join(field, key.Scalar()),
+                     absl::StrCat("expected a default value (a number, a "
+                                  "duration or a name), got ",
+                                  YamlReader::KindName(value)));
       }
       params_.emplace_back(key.Scalar(), value.Scalar());
     }
@@ -48,6 +57,24 @@ std::string ParseContext::ParamsDoc() const {
   return absl::StrJoin(params_, ", ", [](std::string* out, const auto& p) {
     absl::StrAppend(out, p.first, "=", p.second.empty() ? "''" : p.second);
   });
+}
+
+absl::StatusOr<std::string> ParseContext::Name(const YAML::Node& n,
+                                               absl::string_view field,
+                                               absl::string_view what) const {
+  absl::StatusOr<std::string> name = Text(n, field, what);
+  if (!name.ok()) return name;
+  bool ok =
+      !name->empty() && (absl::ascii_isalpha((*name)[0]) || (*name)[0] == '_');
+  for (char ch : *name) {
+    ok = ok && (absl::ascii_isalnum(ch) || ch == '_' || ch == '-');
+  }
+  if (ok) return name;
+  return r_.At(n, field,
+               absl::StrCat("expected ", what,
+                            " (letters, digits, _ and -, starting with a "
+                            "letter or _), got '",
+                            *name, "'"));
 }
 
 absl::StatusOr<std::string> ParseContext::Text(
@@ -118,7 +145,8 @@ absl::StatusOr<int> ParseContext::OneOf(
     if (names[i] == *text) return static_cast<int>(i);
   }
   return r_.At(n, field,
-               absl::StrCat("expected ", expected, ", got '", *text, "'"));
+               absl::StrCat("expected ", expected, ", got '", *text, "'",
+                            models::DidYouMean(*text, names)));
 }
 
 int16_t ParseContext::Slot(const std::string& name) {
@@ -153,9 +181,9 @@ absl::Status StepOp(const ParseContext& c, const YAML::Node& step,
       absl::StrCat("a step (one of: ", absl::StrJoin(ops, ", "), ")");
   if (step.IsScalar()) {
     if (std::find(ops.begin(), ops.end(), step.Scalar()) == ops.end()) {
-      return c.At(
-          step, field,
-          absl::StrCat("expected ", expected, ", got '", step.Scalar(), "'"));
+      return c.At(step, field,
+                  absl::StrCat("expected ", expected, ", got '", step.Scalar(),
+                               "'", models::DidYouMean(step.Scalar(), ops)));
     }
     *op = step.Scalar();
     *arg = YAML::Node();
@@ -166,14 +194,35 @@ absl::Status StepOp(const ParseContext& c, const YAML::Node& step,
                 absl::StrCat("expected ", expected, ", got ",
                              YamlReader::KindName(step)));
   }
-  for (const std::string& candidate : ops) {
-    if (step[candidate]) {
-      *op = candidate;
-      *arg = step[candidate];
-      return absl::OkStatus();
+  // The keys that name a step: exactly one (the others are its options).
+  std::vector<std::string> found;
+  std::vector<std::string> keys;
+  for (auto it = step.begin(); it != step.end(); ++it) {
+    const YAML::Node key = it->first;
+    if (!key.IsScalar()) return c.At(key, field, "keys must be plain names");
+    keys.push_back(key.Scalar());
+    if (std::find(ops.begin(), ops.end(), key.Scalar()) != ops.end()) {
+      found.push_back(key.Scalar());
     }
   }
-  return c.At(step, field, absl::StrCat("expected ", expected));
+  if (found.size() > 1) {
+    return c.At(step, field,
+                absl::StrCat("one step per list entry, got '",
+                             absl::StrJoin(found, "' and '"),
+                             "' (write each as its own - entry)"));
+  }
+  if (found.empty()) {
+    std::string hint;
+    for (const std::string& k : keys) {
+      if (hint.empty()) hint = models::DidYouMean(k, ops);
+    }
+    return c.At(step, field,
+                absl::StrCat("expected ", expected, ", got a map with '",
+                             absl::StrJoin(keys, "', '"), "'", hint));
+  }
+  *op = found[0];
+  *arg = step[*op];
+  return absl::OkStatus();
 }
 
 namespace {

@@ -50,6 +50,10 @@ class ParseContext {
   // A scalar with `$param` replaced by the parameter's value.
   absl::StatusOr<std::string> Text(const YAML::Node& n, absl::string_view field,
                                    absl::string_view expected) const;
+  // A name that `$name` can refer to: letters, digits, '_' and '-', starting
+  // with a letter or '_'. `what` says what it names ("a counter name").
+  absl::StatusOr<std::string> Name(const YAML::Node& n, absl::string_view field,
+                                   absl::string_view what) const;
   absl::StatusOr<int64_t> Int(const YAML::Node& n, absl::string_view field,
                               int64_t min, int64_t max) const;
   absl::StatusOr<bool> Bool(const YAML::Node& n, absl::string_view field) const;

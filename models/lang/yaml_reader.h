@@ -26,6 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "models/asgi/registry.h"
+#include "models/asgi/suggest.h"
 #include "sim/time.h"
 #include "yaml-cpp/yaml.h"
 
@@ -83,7 +84,8 @@ class YamlReader {
           allowed.end()) {
         return At(key, where,
                   absl::StrCat("unknown field (expected one of: ",
-                               absl::StrJoin(allowed, ", "), ")"));
+                               absl::StrJoin(allowed, ", "), ")",
+                               models::DidYouMean(key.Scalar(), allowed)));
       }
     }
     return absl::OkStatus();

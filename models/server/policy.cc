@@ -99,9 +99,10 @@ absl::Status ParseInto(const Names<E> (&table)[N], absl::string_view text,
       return absl::OkStatus();
     }
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "policy field '", field, "': unknown value '", text,
-      "' (expected one of: ", absl::StrJoin(ValuesOf(table), ", "), ")"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("policy field '", field, "': unknown value '", text,
+                   "' (expected one of: ", absl::StrJoin(ValuesOf(table), ", "),
+                   ")", DidYouMean(text, ValuesOf(table))));
 }
 
 absl::Status ParseBool(absl::string_view text, const char* field, bool* out) {
