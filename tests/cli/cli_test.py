@@ -272,6 +272,27 @@ expect:
                 rc, out, err = run(command, path)
                 self.assertEqual(rc, 2, command)
                 self.assertIn(path + ":3:6: field 'app': unknown app 'sse-steam'", err)
+                self.assertIn("did you mean 'sse-stream'?", err)
+
+    def test_malformed_programs_are_bad_input_for_every_command(self):
+        # An inline app, client and middleware, each with one mistake.
+        head = "format: hangup-scenario/1\nserver: ref-noop\n"
+        cases = [
+            (head + "client: http-full\napp:\n  steps:\n    - sned: {type: http.response.start}\n",
+             ":6:7: field 'app.steps[0]': expected a step"),
+            (head + "app: sse-stream\nclient:\n  steps:\n    - request\n    - read: {body-chunks: -1}\n",
+             ":7:27: field 'client.steps[1].read.body-chunks': expected a count from 0 to 1000000"),
+            (head + "app: sse-stream\nclient: http-full\nmiddleware:\n  - steps: [reraise]\n",
+             ":6:13: field 'middleware[0].steps[0].reraise': a reraise stands only in an except"),
+        ]
+        with tempfile.TemporaryDirectory() as d:
+            for i, (text, message) in enumerate(cases):
+                path = self.write(d, text, name=f"bad{i}.yaml")
+                for command in ("run", "explore"):
+                    rc, out, err = run(command, path)
+                    self.assertEqual(rc, 2, (command, err))
+                    self.assertIn(path + message, err)
+                    self.assertEqual(out, "")
 
 
 class Interrupt(unittest.TestCase):
